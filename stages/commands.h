@@ -1,0 +1,13 @@
+/* commands.h: the table of `emogen` commands. Each line:
+ *   X(name, function, uses_mpi, one-line summary)
+ * A command's function is int fn(emg_ctx *ctx, int argc, char **argv) with argv[0] = the command
+ * name; it returns the process exit code (0 ok, 1 failure, 2 usage error). uses_mpi = 0 commands
+ * start fast (no MPI start-up) so scripts can call them per file. */
+#define EMOGEN_COMMANDS(X) \
+    X("version", cmd_version, 0, "print emogen's version and the versions of the linked libraries") \
+    X("inventory", cmd_inventory, 0, "list the MIDI content of archives and folders and summarise it (no output files)")
+
+#include "context.h"
+#define X(name, fn, mpi, summary) int fn(emg_ctx *ctx, int argc, char **argv);
+EMOGEN_COMMANDS(X)
+#undef X
