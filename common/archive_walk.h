@@ -1,0 +1,66 @@
+/* archive_walk.h: visit every file inside archives, folders and plain files, in a fixed order,
+ * without extracting anything to disk.
+ *
+ * An input is a folder (walked recursively, names sorted), or a file: a MIDI file (by content:
+ * "MThd" or RIFF "RMID"), an archive of any format libarchive reads (tar with gz/bz2/xz/zstd/lz4,
+ * zip, 7z, rar, cpio, ar, iso9660, xar, cab, lha), or one compressed file (x.mid.gz). What a
+ * member IS is decided by its bytes, never by its name. Archives inside archives are opened up to
+ * max_depth levels.
+ *
+ * Every regular file met is a "member" and ends in exactly one callback: on_member (its bytes are
+ * MIDI by signature; the callee may still reject it, e.g. if the MIDI reader refuses it) or
+ * on_reject (with a reason code). Archives that are opened are containers, not members. Directory
+ * entries are not members. Links and device entries are rejected, never followed. So for every
+ * input: members seen = on_member calls + on_reject calls, and nothing is lost silently.
+ */
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+/* reject reasons (stable strings: they appear in summaries, JSON and HDF5 reject tables) */
+#define EMG_REJ_NOT_MIDI "not_midi"            /* bytes are neither MIDI nor an archive we open */
+#define EMG_REJ_EMPTY "empty"                  /* 0-byte member */
+#define EMG_REJ_TOO_LARGE "too_large"          /* over max_member_bytes */
+#define EMG_REJ_LINK "link"                    /* symlink or hard link: never followed */
+#define EMG_REJ_SPECIAL "special_file"         /* device, fifo, socket */
+#define EMG_REJ_UNREADABLE "unreadable"        /* I/O error, or data damaged inside the archive */
+#define EMG_REJ_CORRUPT "corrupt_archive"      /* the archive's structure breaks off (members after it are lost) */
+#define EMG_REJ_BOMB "expansion_limit"         /* expanded bytes passed max_expansion_ratio: abandoned */
+#define EMG_REJ_DEPTH "nested_too_deep"        /* an archive deeper than max_depth */
+#define EMG_REJ_BAD_MIDI "bad_midi"            /* MIDI signature, but the MIDI reader rejects it (set by callers) */
+#define EMG_REJ_ENCRYPTED "encrypted"          /* encrypted member: no password support */
+
+typedef struct emg_walk_opts {
+    int64_t max_member_bytes;    /* default 16 MiB */
+    double max_expansion_ratio;  /* default 200 */
+    int max_depth;               /* default 2 */
+    int follow_symlinks;         /* folders only; default 0 */
+} emg_walk_opts;
+
+typedef struct emg_member {
+    const char *input;       /* the top-level input as given */
+    const char *path;        /* member path: "dir/a.mid" inside an archive or folder, "inner.zip!x.mid"
+                                when nested; for a plain MIDI input, its file name */
+    const uint8_t *data;     /* the member's bytes (valid during the callback only) */
+    size_t len;
+    int64_t mtime;           /* seconds since the epoch, 0 if unknown */
+    int depth;               /* 0 for a plain file, 1 inside an archive, 2 inside an archive inside ... */
+} emg_member;
+
+typedef struct emg_walk_callbacks {
+    void *user;
+    void (*on_member)(void *user, const emg_member *m);
+    /* is_member = 1: one member (file) is rejected and counts as seen; is_member = 0: a container
+     * is abandoned (corrupt, bomb): the members it still held are unknown and not counted */
+    void (*on_reject)(void *user, const char *input, const char *member, const char *reason,
+                      const char *detail, int is_member);
+    /* optional: return 0 to skip member number k (0-based, all entries of a top-level archive in
+     * order) without reading its data and without counting it (used to split one archive over ranks) */
+    int (*want)(void *user, int64_t k);
+} emg_walk_callbacks;
+
+void emg_walk_defaults(emg_walk_opts *o);
+/* walk one input; returns the number of members seen (on_member + on_reject calls) */
+int64_t emg_walk_input(const char *input, const emg_walk_opts *o, const emg_walk_callbacks *cb);
+/* 1 if the bytes start like a MIDI file ("MThd", or "RIFF" .... "RMID") */
+int emg_is_midi_signature(const uint8_t *p, size_t n);
