@@ -21,6 +21,9 @@ typedef struct walker {
     const emg_walk_callbacks *cb;
     const char *input;
     int64_t seen;
+    int64_t entry;       /* current emg_member.entry */
+    int64_t file_index;  /* next folder-walk file index */
+    int top_archive;     /* the input itself is an archive: entries are numbered by header */
     /* expansion accounting for the current top-level archive */
     int64_t expanded, expand_limit;
     uint8_t *buf[MAX_LEVELS];
@@ -41,12 +44,13 @@ int emg_is_midi_signature(const uint8_t *p, size_t n) {
 
 static void reject(walker *w, const char *member, const char *reason, const char *detail, int is_member) {
     if (is_member) w->seen++;
-    if (w->cb->on_reject) w->cb->on_reject(w->cb->user, w->input, member, reason, detail ? detail : "", is_member);
+    emg_reject r = {w->input, member, reason, detail ? detail : "", is_member, w->entry};
+    if (w->cb->on_reject) w->cb->on_reject(w->cb->user, &r);
 }
 
 static void accept(walker *w, const char *path, const uint8_t *data, size_t len, int64_t mtime, int depth) {
     w->seen++;
-    emg_member m = {w->input, path, data, len, mtime, depth};
+    emg_member m = {w->input, path, data, len, mtime, depth, w->entry};
     if (w->cb->on_member) w->cb->on_member(w->cb->user, &m);
 }
 
@@ -172,11 +176,19 @@ static void walk_archive(walker *w, struct archive *a, const char *label, int de
     for (;;) {
         int r = archive_read_next_header(a, &e);
         if (r == ARCHIVE_EOF) break;
+        k++;
+        if (depth == 1 && w->top_archive) {
+            w->entry = k;
+            if (w->cb->want) {
+                int want = w->cb->want(w->cb->user, k);
+                if (want < 0) return;
+                if (want == 0 && r != ARCHIVE_FATAL) continue;
+            }
+        }
         if (r == ARCHIVE_FATAL) {
             reject(w, label, EMG_REJ_CORRUPT, archive_error_string(a), 0);
             return;
         }
-        k++;
         const char *raw = archive_entry_pathname_utf8(e);
         if (!raw) raw = archive_entry_pathname(e);
         char name[2048], path[4096];
@@ -196,7 +208,6 @@ static void walk_archive(walker *w, struct archive *a, const char *label, int de
             reject(w, path, EMG_REJ_UNREADABLE, archive_error_string(a), 1);
             continue;
         }
-        if (depth == 1 && w->cb->want && !w->cb->want(w->cb->user, k)) continue;
         mode_t type = archive_entry_filetype(e);
         if (type == AE_IFDIR) continue;
         if (archive_entry_hardlink(e) || type == AE_IFLNK) {
@@ -290,6 +301,7 @@ static void walk_file(walker *w, const char *fullpath, const char *rel, const st
     CHECK_AR(a, archive_read_open_filename(a, fullpath, 65536));
     /* a top-level archive's members are named without a prefix; an archive found inside a walked
      * folder keeps its folder path as prefix */
+    w->top_archive = top;
     walk_archive(w, a, top ? "" : rel, 1);
     archive_read_free(a);
 }
@@ -315,6 +327,7 @@ static void walk_dir(walker *w, const char *dir, const char *rel) {
         join(sub, sizeof sub, rel, "/", names[i]);
         struct stat st;
         if (lstat(full, &st) != 0) { reject(w, sub, EMG_REJ_UNREADABLE, strerror(errno), 1); continue; }
+        if (!S_ISDIR(st.st_mode)) w->entry = w->file_index++;
         if (S_ISLNK(st.st_mode)) {
             struct stat target;
             if (!w->o->follow_symlinks || stat(full, &target) != 0 || !S_ISREG(target.st_mode)) {

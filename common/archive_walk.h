@@ -45,17 +45,27 @@ typedef struct emg_member {
     size_t len;
     int64_t mtime;           /* seconds since the epoch, 0 if unknown */
     int depth;               /* 0 for a plain file, 1 inside an archive, 2 inside an archive inside ... */
+    int64_t entry;           /* position in the input: the top-level archive entry index, or the file's
+                                index in the folder walk (all members found inside it share it) */
 } emg_member;
+
+typedef struct emg_reject {
+    const char *input;
+    const char *member;      /* member path, or the container's label ("" = the input itself) */
+    const char *reason;      /* EMG_REJ_* */
+    const char *detail;      /* libarchive's or our message */
+    int is_member;           /* 1: one member (file) is rejected and counts as seen; 0: a container
+                                is abandoned (corrupt, bomb): the members it still held are unknown */
+    int64_t entry;           /* as emg_member.entry (for a broken archive: the entry that failed) */
+} emg_reject;
 
 typedef struct emg_walk_callbacks {
     void *user;
     void (*on_member)(void *user, const emg_member *m);
-    /* is_member = 1: one member (file) is rejected and counts as seen; is_member = 0: a container
-     * is abandoned (corrupt, bomb): the members it still held are unknown and not counted */
-    void (*on_reject)(void *user, const char *input, const char *member, const char *reason,
-                      const char *detail, int is_member);
-    /* optional: return 0 to skip member number k (0-based, all entries of a top-level archive in
-     * order) without reading its data and without counting it (used to split one archive over ranks) */
+    void (*on_reject)(void *user, const emg_reject *r);
+    /* optional, for an input that is itself an archive: return 1 to read entry k (0-based, every
+     * header of the archive in order), 0 to skip it unread and uncounted, -1 to stop reading the
+     * archive (used to split one archive over ranks: each takes a block of entries) */
     int (*want)(void *user, int64_t k);
 } emg_walk_callbacks;
 

@@ -5,7 +5,8 @@
  * start fast (no MPI start-up) so scripts can call them per file. */
 #define EMOGEN_COMMANDS(X) \
     X("version", cmd_version, 0, "print emogen's version and the versions of the linked libraries") \
-    X("inventory", cmd_inventory, 0, "list the MIDI content of archives and folders and summarise it (no output files)")
+    X("midi-info", cmd_midi_info, 0, "read one MIDI file and print format, tracks, notes, duration, tempo/metre changes, repairs") \
+    X("unpack", cmd_unpack, 1, "pack the MIDI files of archives, folders and files into one HDF5 MIDI store")
 
 #include "context.h"
 #define X(name, fn, mpi, summary) int fn(emg_ctx *ctx, int argc, char **argv);

@@ -1,0 +1,300 @@
+/* unpack.c: `emogen unpack`: MIDI archives, folders and files -> one HDF5 MIDI store.
+ *
+ * Flow (every rank runs the same code; no coordinator):
+ *   1. inputs: expand --list files, stat, checksum (rank i%P), allgather; drop inputs already in
+ *      the previous store (same path, size, mtime, checksum) when --out exists;
+ *   2. spread: seekable archives (zip, 7z) big enough to matter are split by entry blocks over all
+ *      ranks; the other inputs go to ranks by size, largest first;
+ *   3. read: walk each assigned input (archive_walk), check each MIDI-signature member with the
+ *      lenient MIDI reader, MD5 it, keep its bytes; every member ends as a record (accepted or
+ *      rejected with a reason);
+ *   4. merge: allgather the records (not the bytes); every rank sorts them by (input, entry, sub)
+ *      and finds duplicates (first MD5 wins, the previous store's files first): the same order and
+ *      decisions for any rank count;
+ *   5. write: the new store = previous store's datasets + the new files, written collectively;
+ *      each rank writes its own files' bytes at offsets from the global order; atomic commit.
+ * Layout: schemas/midi_store.md.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "commands.h"
+#include "unpack/unpack_inputs.h"
+#include "unpack/unpack_records.h"
+#include "unpack/unpack_store.h"
+
+#include "archive_walk.h"
+#include "check.h"
+#include "cli.h"
+#include "jsonconfig.h"
+#include "md5.h"
+#include "midi_read.h"
+#include "progress.h"
+#include "split.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void usage(FILE *out) {
+    fprintf(out,
+        "usage: [mpirun -np N] emogen unpack --out STORE.h5 [options] INPUT...\n\n"
+        "Pack every MIDI file found in INPUTs into one HDF5 MIDI store, never extracting to disk.\n"
+        "INPUT: an archive (tar with gz/bz2/xz/zstd/lz4, zip, 7z, rar, cpio, iso, ...), a folder (walked\n"
+        "recursively), or a MIDI file. MIDI is recognised by content (MThd or RIFF RMID), not by name;\n"
+        "archives inside archives are opened up to max_depth levels. Each member is checked with the\n"
+        "lenient MIDI reader; files with the same MD5 are stored once and the duplicates listed.\n"
+        "Re-running with the same --out adds only inputs not ingested yet (same path, size, mtime,\n"
+        "checksum). The store is replaced atomically: a killed run leaves the previous store intact.\n\n"
+        "options:\n"
+        "  -o, --out FILE       the store to create or extend (required)\n"
+        "  -l, --list FILE      read more inputs from FILE, one path per line (# comments)\n"
+        "  -c, --config FILE    JSON config (schema: unpack.schema.json)\n"
+        "  -s, --set KEY=VALUE  override one config key (repeatable): max_member_bytes, max_expansion_ratio,\n"
+        "                       max_depth, strict_midi, follow_symlinks\n"
+        "  -q, --quiet          no progress or summary on stderr\n"
+        "      --json           print the summary as one JSON object on stdout\n"
+        "  -h, --help           this help\n");
+}
+
+typedef struct run {
+    emg_ctx *ctx;
+    int strict;
+    unpack_input *in;
+    int32_t cur_input;
+    int64_t block_b, block_e;     /* entry block of a split input */
+    int64_t last_entry;
+    int32_t sub;
+    ubuf recs;                    /* packed records of this rank */
+    ubuf bytes;                   /* accepted MIDI bytes of this rank */
+    int64_t members;
+} run;
+
+static int32_t next_sub(run *r, int64_t entry) {
+    if (entry != r->last_entry) { r->last_entry = entry; r->sub = 0; }
+    return r->sub++;
+}
+
+static void on_member(void *u, const emg_member *m) {
+    run *r = u;
+    r->members++;
+    unpack_rec rec;
+    memset(&rec, 0, sizeof rec);
+    rec.input = r->cur_input;
+    rec.entry = m->entry;
+    rec.sub = next_sub(r, m->entry);
+    rec.len = (int64_t)m->len;
+    rec.mtime = m->mtime;
+    rec.path = m->path;
+    emg_md5(m->data, m->len, rec.md5);
+    emg_score score;
+    emg_midi_opts opts = {r->strict};
+    emg_status st = emg_midi_read(m->data, m->len, &opts, &score);
+    if (st.code) {
+        rec.kind = REC_REJECT;
+        rec.reason = EMG_REJ_BAD_MIDI;
+        rec.detail = st.msg;
+        emg_warn(r->ctx, "%s: %s: rejected: %s", m->input, m->path, st.msg);
+    } else {
+        rec.kind = REC_MIDI;
+        rec.reason = "";
+        rec.detail = "";
+        rec.warnings = (int32_t)score.n_warnings;
+        rec.local_off = (int64_t)r->bytes.n;
+        ubuf_put(&r->bytes, m->data, m->len);
+        emg_score_free(&score);
+    }
+    rec_pack(&r->recs, &rec);
+}
+
+static void on_reject(void *u, const emg_reject *j) {
+    run *r = u;
+    unpack_rec rec;
+    memset(&rec, 0, sizeof rec);
+    rec.kind = j->is_member ? REC_REJECT : REC_CONTAINER_REJECT;
+    rec.input = r->cur_input;
+    rec.entry = j->entry;
+    rec.sub = next_sub(r, j->entry);
+    rec.path = j->member;
+    rec.reason = j->reason;
+    rec.detail = j->detail;
+    if (j->is_member) r->members++;
+    if (!r->ctx->quiet || j->is_member == 0)
+        emg_warn(r->ctx, "%s: %s%s%s: %s", j->input, j->member, j->member[0] ? ": " : "", j->reason, j->detail);
+    rec_pack(&r->recs, &rec);
+}
+
+static int want_block(void *u, int64_t k) {
+    run *r = u;
+    if (k >= r->block_e) return -1;
+    return k >= r->block_b;
+}
+
+/* read --list files: one input per line, blank lines and # comments skipped */
+static int read_list(const char *path, char ***inputs, int *n, int *cap) {
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    char line[4096];
+    while (fgets(line, sizeof line, f)) {
+        size_t len = strlen(line);
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ')) line[--len] = 0;
+        if (!len || line[0] == '#') continue;
+        if (*n == *cap) *inputs = xrealloc(*inputs, (size_t)(*cap *= 2) * sizeof **inputs);
+        (*inputs)[(*n)++] = CHECK_PTR(strdup(line));
+    }
+    fclose(f);
+    return 0;
+}
+
+int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
+    static const struct option opts[] = {
+        {"out", required_argument, 0, 'o'}, {"list", required_argument, 0, 'l'},
+        {"config", required_argument, 0, 'c'}, {"set", required_argument, 0, 's'},
+        {"quiet", no_argument, 0, 'q'}, {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *out = NULL, *config = NULL;
+    int cap = 16, n_inputs = 0, nsets = 0;
+    char **inputs = xmalloc((size_t)cap * sizeof *inputs);
+    char *sets[64];
+    char **lists = xmalloc((size_t)argc * sizeof *lists);
+    int n_lists = 0, c;
+    while ((c = getopt_long(argc, argv, "o:l:c:s:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 'l': lists[n_lists++] = optarg; break;
+        case 'c': config = optarg; break;
+        case 's': if (nsets < 64) sets[nsets++] = optarg; break;
+        case 'q': ctx->quiet = 1; break;
+        case 'j': ctx->json = 1; break;
+        case 'h': usage(stdout); free(inputs); free(lists); return 0;
+        default: free(inputs); free(lists); return emg_usage_error("unpack", "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    for (int i = optind; i < argc; i++) {
+        if (n_inputs == cap) inputs = xrealloc(inputs, (size_t)(cap *= 2) * sizeof *inputs);
+        inputs[n_inputs++] = CHECK_PTR(strdup(argv[i]));
+    }
+    for (int i = 0; i < n_lists; i++) {
+        if (read_list(lists[i], &inputs, &n_inputs, &cap)) {
+            fprintf(stderr, "emogen unpack: cannot read input list %s: %s\n", lists[i], emg_errno_str());
+            return 1;
+        }
+    }
+    free(lists);
+    if (!out) return emg_usage_error("unpack", "--out STORE.h5 is required");
+    if (n_inputs == 0) return emg_usage_error("unpack", "no INPUT given");
+
+    char err[1024];
+    cJSON *cfg = emg_config_load("unpack.schema.json", config, sets, nsets, err, sizeof err);
+    if (!cfg) { if (ctx->rank == 0) fprintf(stderr, "emogen unpack: %s\n", err); return 2; }
+    emg_walk_opts wo;
+    emg_walk_defaults(&wo);
+    wo.max_member_bytes = emg_cfg_int(cfg, "max_member_bytes");
+    wo.max_expansion_ratio = emg_cfg_num(cfg, "max_expansion_ratio");
+    wo.max_depth = (int)emg_cfg_int(cfg, "max_depth");
+    wo.follow_symlinks = emg_cfg_bool(cfg, "follow_symlinks");
+    double t0 = emg_now();
+
+    /* 1. the input table */
+    unpack_input *in = xcalloc((size_t)n_inputs, sizeof *in);
+    for (int i = 0; i < n_inputs; i++) {
+        in[i].path = inputs[i];
+        if (unpack_input_stat(&in[i]) != 0) in[i].size = -1;  /* reported as unreadable by the walk */
+    }
+    for (int i = 0; i < n_inputs; i++) {
+        if (i % ctx->size == ctx->rank && in[i].size >= 0 && unpack_input_checksum(&in[i], in[i].checksum) != 0)
+            snprintf(in[i].checksum, sizeof in[i].checksum, "unreadable");
+    }
+    for (int i = 0; i < n_inputs; i++)
+        CHECK_MPI(MPI_Bcast(in[i].checksum, sizeof in[i].checksum, MPI_CHAR, i % ctx->size, ctx->comm));
+
+    unpack_store prev;
+    int have_prev = 0;
+    if (access(out, F_OK) == 0) {
+        if (unpack_store_load(&prev, out, err, sizeof err) != 0) {
+            if (ctx->rank == 0) fprintf(stderr, "emogen unpack: %s\n", err);
+            cJSON_Delete(cfg);
+            return 1;
+        }
+        have_prev = 1;
+        for (int i = 0; i < n_inputs; i++) in[i].done_before = unpack_store_has_input(&prev, &in[i]);
+    } else {
+        unpack_store_empty(&prev);
+    }
+
+    /* 2. spread the work */
+    int64_t total_new = 0;
+    for (int i = 0; i < n_inputs; i++) if (!in[i].done_before && in[i].size > 0) total_new += in[i].size;
+    int64_t *w = xcalloc((size_t)n_inputs, sizeof *w);
+    int *owner = xcalloc((size_t)n_inputs, sizeof *owner);
+    for (int i = 0; i < n_inputs; i++) {
+        if (in[i].done_before) continue;
+        if (ctx->size > 1 && !in[i].is_dir && in[i].size > total_new / (2 * ctx->size) &&
+            unpack_input_is_seekable_archive(in[i].path)) {
+            in[i].entries = unpack_count_entries(in[i].path);
+            in[i].split = in[i].entries > 1;
+        }
+        if (!in[i].split) w[i] = in[i].size > 0 ? in[i].size : 1;
+    }
+    emg_split_weighted(w, n_inputs, ctx->size, owner);
+    for (int i = 0; i < n_inputs; i++) in[i].owner = owner[i];
+
+    /* 3. read */
+    run r;
+    memset(&r, 0, sizeof r);
+    r.ctx = ctx;
+    r.strict = emg_cfg_bool(cfg, "strict_midi");
+    r.in = in;
+    emg_walk_callbacks cb = {&r, on_member, on_reject, NULL};
+    emg_progress prog;
+    int64_t mine_total = 0, mine_done = 0, bytes_in = 0;
+    for (int i = 0; i < n_inputs; i++)
+        if (!in[i].done_before && (in[i].split || in[i].owner == ctx->rank)) mine_total++;
+    emg_progress_init(&prog, "unpack", mine_total, ctx->rank == 0 && !ctx->quiet);
+    int n_skipped = 0;
+    for (int i = 0; i < n_inputs; i++) {
+        if (in[i].done_before) { n_skipped++; continue; }
+        if (!in[i].split && in[i].owner != ctx->rank) continue;
+        r.cur_input = i;
+        r.last_entry = -1;
+        if (in[i].split) {
+            emg_split_block(in[i].entries, ctx->size, ctx->rank, &r.block_b, &r.block_e);
+            cb.want = want_block;
+        } else {
+            cb.want = NULL;
+        }
+        emg_walk_input(in[i].path, &wo, &cb);
+        if (!in[i].split || ctx->rank == 0) bytes_in += in[i].size > 0 ? in[i].size : 0;
+        emg_progress_update(&prog, ++mine_done);
+    }
+    if (mine_total) emg_progress_finish(&prog);
+
+    /* 4. merge the records on every rank */
+    unpack_merged m;
+    unpack_merge(&m, ctx->comm, &r.recs, &prev);
+
+    /* 5. write */
+    unpack_summary sum;
+    memset(&sum, 0, sizeof sum);
+    int64_t all_bytes_in = 0;
+    CHECK_MPI(MPI_Allreduce(&bytes_in, &all_bytes_in, 1, MPI_INT64_T, MPI_SUM, ctx->comm));
+    sum.inputs = n_inputs;
+    sum.inputs_skipped = n_skipped;
+    sum.bytes_in = all_bytes_in;
+    char *cfg_text = cJSON_PrintUnformatted(cfg);
+    unpack_store_write(out, ctx->comm, cfg_text, &prev, in, n_inputs, &m, r.bytes.p, &sum);
+    sum.seconds = emg_now() - t0;
+    if (ctx->rank == 0) unpack_print_summary(&sum, &m, ctx->quiet, ctx->json, out);
+
+    free(cfg_text);
+    unpack_merged_free(&m);
+    if (have_prev) unpack_store_free(&prev);
+    ubuf_free(&r.recs);
+    ubuf_free(&r.bytes);
+    for (int i = 0; i < n_inputs; i++) free(in[i].path);
+    free(in);
+    free(inputs);
+    free(w);
+    free(owner);
+    cJSON_Delete(cfg);
+    return 0;
+}
