@@ -101,7 +101,14 @@ static void strip_compression_ext(const char *label, char *out, size_t n) {
     snprintf(out, n, "%s!data", label);
 }
 
-static void walk_archive(walker *w, struct archive *a, const char *label, int depth);
+static int64_t walk_archive(walker *w, struct archive *a, const char *label, int depth, int64_t skip_through);
+
+/* seekable formats (zip and 7z read through their central directory) can be reopened and
+ * resumed after a member whose data is damaged; streams (tar.gz, ...) cannot */
+static int seekable_format(struct archive *a) {
+    int f = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
+    return f == ARCHIVE_FORMAT_ZIP || f == ARCHIVE_FORMAT_7ZIP;
+}
 
 /* classify and hand on one member's bytes (already read) */
 static void dispatch(walker *w, const char *path, const uint8_t *data, size_t len, int64_t mtime, int depth) {
@@ -130,10 +137,13 @@ static void dispatch(walker *w, const char *path, const uint8_t *data, size_t le
         reject(w, path, EMG_REJ_DEPTH, d, 1);
         return;
     }
-    a = new_reader();
-    CHECK_AR(a, archive_read_open_memory(a, data, len));
-    walk_archive(w, a, path, depth + 1);
-    archive_read_free(a);
+    int64_t resume = -1;
+    do {
+        a = new_reader();
+        CHECK_AR(a, archive_read_open_memory(a, data, len));
+        resume = walk_archive(w, a, path, depth + 1, resume);
+        archive_read_free(a);
+    } while (resume >= 0);
 }
 
 /* read the current entry's data into the level's buffer; returns length, or -1 (reason set) */
@@ -170,24 +180,27 @@ static int64_t read_entry(walker *w, struct archive *a, int level, const char **
     return (int64_t)len;
 }
 
-static void walk_archive(walker *w, struct archive *a, const char *label, int depth) {
+/* walks entries after skip_through (-1: all); returns -1 when done, or the index of an entry whose
+ * damaged data stopped a seekable archive, so the caller reopens it and resumes after that entry */
+static int64_t walk_archive(walker *w, struct archive *a, const char *label, int depth, int64_t skip_through) {
     struct archive_entry *e;
     int64_t k = -1;
     for (;;) {
         int r = archive_read_next_header(a, &e);
         if (r == ARCHIVE_EOF) break;
+        if (k + 1 <= skip_through && r != ARCHIVE_FATAL) { k++; continue; }
         k++;
         if (depth == 1 && w->top_archive) {
             w->entry = k;
             if (w->cb->want) {
                 int want = w->cb->want(w->cb->user, k);
-                if (want < 0) return;
+                if (want < 0) return -1;
                 if (want == 0 && r != ARCHIVE_FATAL) continue;
             }
         }
         if (r == ARCHIVE_FATAL) {
             reject(w, label, EMG_REJ_CORRUPT, archive_error_string(a), 0);
-            return;
+            return -1;
         }
         const char *raw = archive_entry_pathname_utf8(e);
         if (!raw) raw = archive_entry_pathname(e);
@@ -196,7 +209,7 @@ static void walk_archive(walker *w, struct archive *a, const char *label, int de
         if (fmt == ARCHIVE_FORMAT_RAW) {
             if (archive_filter_count(a) <= 1) {  /* an uncompressed non-archive: not ours */
                 reject(w, label, EMG_REJ_NOT_MIDI, "neither MIDI nor a readable archive", 1);
-                return;
+                return -1;
             }
             strip_compression_ext(label[0] ? label : w->input, name, sizeof name);
             snprintf(path, sizeof path, "%s", name);
@@ -234,16 +247,18 @@ static void walk_archive(walker *w, struct archive *a, const char *label, int de
         int64_t len = read_entry(w, a, depth, &reason, detail, sizeof detail);
         if (len < 0) {
             reject(w, path, reason, detail, 1);
-            if (len == -2) {  /* the stream cannot continue */
-                if (!strcmp(reason, EMG_REJ_BOMB)) reject(w, label, EMG_REJ_BOMB, detail, 0);
-                else reject(w, label, EMG_REJ_CORRUPT, detail, 0);
-                return;
+            if (len == -2) {  /* this reader cannot continue */
+                if (!strcmp(reason, EMG_REJ_BOMB)) { reject(w, label, EMG_REJ_BOMB, detail, 0); return -1; }
+                if (seekable_format(a)) return k;  /* reopen and go on after the damaged member */
+                reject(w, label, EMG_REJ_CORRUPT, detail, 0);
+                return -1;
             }
             continue;
         }
         dispatch(w, path, w->buf[depth], (size_t)len, archive_entry_mtime_is_set(e) ? archive_entry_mtime(e) : 0,
                  depth);
     }
+    return -1;
 }
 
 /* a plain file (top-level input, or a file inside a walked folder) */
@@ -297,13 +312,16 @@ static void walk_file(walker *w, const char *fullpath, const char *rel, const st
         reject(w, rel, EMG_REJ_NOT_MIDI, "neither MIDI nor a readable archive", 1);
         return;
     }
-    a = new_reader();
-    CHECK_AR(a, archive_read_open_filename(a, fullpath, 65536));
     /* a top-level archive's members are named without a prefix; an archive found inside a walked
      * folder keeps its folder path as prefix */
     w->top_archive = top;
-    walk_archive(w, a, top ? "" : rel, 1);
-    archive_read_free(a);
+    int64_t resume = -1;
+    do {
+        a = new_reader();
+        CHECK_AR(a, archive_read_open_filename(a, fullpath, 65536));
+        resume = walk_archive(w, a, top ? "" : rel, 1, resume);
+        archive_read_free(a);
+    } while (resume >= 0);
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }

@@ -375,7 +375,7 @@ void unpack_store_write(const char *out, MPI_Comm comm, const char *config_json,
     hid_t dset = CHECK_H5(H5Dcreate2(g, "bytes", H5T_NATIVE_UINT8, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     H5Sclose(space);
     copy_prev_bytes(dset, prev, comm);
-    write_new_bytes(dset, m, final_off, my_bytes, comm);
+    if (cursor > prev->total_bytes) write_new_bytes(dset, m, final_off, my_bytes, comm);
     H5Dclose(dset);
     write_meta(g, "offset", H5T_NATIVE_INT64, nm, off.p, comm);
     write_meta(g, "length", H5T_NATIVE_INT64, nm, len.p, comm);
