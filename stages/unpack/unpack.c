@@ -17,6 +17,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "commands.h"
+#include "unpack/unpack_extract.h"
 #include "unpack/unpack_inputs.h"
 #include "unpack/unpack_records.h"
 #include "unpack/unpack_store.h"
@@ -30,7 +31,9 @@
 #include "progress.h"
 #include "split.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +55,8 @@ static void usage(FILE *out) {
         "  -c, --config FILE    JSON config (schema: unpack.schema.json)\n"
         "  -s, --set KEY=VALUE  override one config key (repeatable): max_member_bytes, max_expansion_ratio,\n"
         "                       max_depth, strict_midi, follow_symlinks\n"
+        "  -x, --extract-to DIR also write each accepted file under DIR/<input name>/<member path>; member\n"
+        "                       names with an absolute path or '..' are refused, links are never followed\n"
         "  -q, --quiet          no progress or summary on stderr\n"
         "      --json           print the summary as one JSON object on stdout\n"
         "  -h, --help           this help\n");
@@ -150,19 +155,20 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
     static const struct option opts[] = {
         {"out", required_argument, 0, 'o'}, {"list", required_argument, 0, 'l'},
         {"config", required_argument, 0, 'c'}, {"set", required_argument, 0, 's'},
-        {"quiet", no_argument, 0, 'q'}, {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const char *out = NULL, *config = NULL;
+        {"extract-to", required_argument, 0, 'x'}, {"quiet", no_argument, 0, 'q'}, {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *out = NULL, *config = NULL, *extract_to = NULL;
     int cap = 16, n_inputs = 0, nsets = 0;
     char **inputs = xmalloc((size_t)cap * sizeof *inputs);
     char *sets[64];
     char **lists = xmalloc((size_t)argc * sizeof *lists);
     int n_lists = 0, c;
-    while ((c = getopt_long(argc, argv, "o:l:c:s:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:l:c:s:x:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 'l': lists[n_lists++] = optarg; break;
         case 'c': config = optarg; break;
         case 's': if (nsets < 64) sets[nsets++] = optarg; break;
+        case 'x': extract_to = optarg; break;
         case 'q': ctx->quiet = 1; break;
         case 'j': ctx->json = 1; break;
         case 'h': usage(stdout); free(inputs); free(lists); return 0;
@@ -283,6 +289,26 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
     char *cfg_text = cJSON_PrintUnformatted(cfg);
     unpack_store_write(out, ctx->comm, cfg_text, &prev, in, n_inputs, &m, r.bytes.p, &sum);
     sum.seconds = emg_now() - t0;
+    if (extract_to) {  /* each rank writes the files it read */
+        int64_t refused = 0, all_refused = 0;
+        if (ctx->rank == 0 && mkdir(extract_to, 0755) != 0 && errno != EEXIST)
+            FAIL("cannot create --extract-to folder %s: %s", extract_to, emg_errno_str());
+        CHECK_MPI(MPI_Barrier(ctx->comm));
+        for (size_t i = 0; i < m.n; i++) {
+            const unpack_rec *rc = &m.rec[i];
+            if (rc->kind != REC_MIDI || m.final_index[i] < 0 || rc->owner != ctx->rank) continue;
+            char why[512], prefix[1024];
+            const char *base = strrchr(in[rc->input].path, '/');
+            snprintf(prefix, sizeof prefix, "%s", base ? base + 1 : in[rc->input].path);
+            if (unpack_extract_file(extract_to, prefix, rc->path, r.bytes.p + rc->local_off, (size_t)rc->len, why,
+                                    sizeof why)) {
+                emg_warn(ctx, "%s: %s: not extracted: %s", in[rc->input].path, rc->path, why);
+                refused++;
+            }
+        }
+        CHECK_MPI(MPI_Reduce(&refused, &all_refused, 1, MPI_INT64_T, MPI_SUM, 0, ctx->comm));
+        sum.extract_refused = all_refused;
+    }
     if (ctx->rank == 0) unpack_print_summary(&sum, &m, ctx->quiet, ctx->json, out);
 
     free(cfg_text);

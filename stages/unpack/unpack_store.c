@@ -460,6 +460,9 @@ void unpack_print_summary(const unpack_summary *s, const unpack_merged *m, int q
                     (long long)s->containers_rejected);
         fprintf(stderr, "  %.2f MB in, %.2f MB of MIDI out, %.2f s, %.1f MB/s\n", (double)s->bytes_in / 1e6,
                 (double)s->bytes_out / 1e6, s->seconds, mbps);
+        if (s->extract_refused)
+            fprintf(stderr, "  %lld files not extracted (unsafe member names; they are in the store)\n",
+                    (long long)s->extract_refused);
         fprintf(stderr, "  store %s: %lld files, %lld bytes\n", out, (long long)s->store_files, (long long)s->store_bytes);
     }
     if (json) {
@@ -472,6 +475,7 @@ void unpack_print_summary(const unpack_summary *s, const unpack_merged *m, int q
         cJSON *r = cJSON_AddObjectToObject(o, "rejected");
         for (int i = 0; i < nr; i++) cJSON_AddNumberToObject(r, rc[i].reason, (double)rc[i].count);
         cJSON_AddNumberToObject(o, "containers_rejected", (double)s->containers_rejected);
+        cJSON_AddNumberToObject(o, "extract_refused", (double)s->extract_refused);
         cJSON_AddNumberToObject(o, "bytes_in", (double)s->bytes_in);
         cJSON_AddNumberToObject(o, "bytes_out", (double)s->bytes_out);
         cJSON_AddNumberToObject(o, "seconds", s->seconds);

@@ -60,6 +60,7 @@ typedef struct unpack_summary {
     int64_t inputs, inputs_skipped, members_seen, accepted, duplicates, rejected, containers_rejected;
     int64_t bytes_in, bytes_out;
     int64_t store_files, store_bytes;
+    int64_t extract_refused;   /* --extract-to: accepted files not written (unsafe names) */
     double seconds;
 } unpack_summary;
 

@@ -63,6 +63,19 @@ before=$(ls /tmp | wc -l)
 j=$(run 2 "$T/h.h5" "$M/path_traversal.tar" "$M/absolute_path.tar")
 [ "$(jq '.accepted + .duplicates' <<<"$j")" = 3 ] && ok "traversal and absolute member names read in memory only" || fail "traversal/absolute: $(jq -c . <<<"$j")"
 [ ! -e /tmp/emogen_absolute_path_test.mid ] && [ ! -e "$T/../escaped_traversal.mid" ] && ok "nothing written outside the store" || fail "a member escaped to disk"
+# --extract-to: plain files for users who want them, never outside DIR
+X=$T/extract; mkdir -p "$X"
+j=$(run 1 "$T/h.h5" "$M/absolute_path.tar" --extract-to "$X")
+[ "$(jq .extract_refused <<<"$j")" = 1 ] && [ ! -e /tmp/emogen_absolute_path_test.mid ] && ok "--extract-to refuses an absolute member name" || fail "absolute extract: $(jq -c . <<<"$j")"
+mkdir -p "$T/src" && cp "$SHARED/data/unlabelled/emogen_examples/0.mid" "$T/src/esc.mid"
+bsdtar -cPf "$T/trav.tar" -C "$T/src" -s ',^esc,../../escaped_by_test,' esc.mid
+j=$(run 1 "$T/h.h5" "$T/trav.tar" --extract-to "$X")
+[ "$(jq .extract_refused <<<"$j")" = 1 ] && [ ! -e "$X/../escaped_by_test.mid" ] && [ ! -e "$T/escaped_by_test.mid" ] && ok "--extract-to refuses a '..' member name" || fail "traversal extract: $(jq -c . <<<"$j")"
+mkdir -p "$T/outside" "$X/linked" && ln -s "$T/outside" "$X/linked/unlabelled_pop909.tar.gz"
+j=$(run 1 "$T/h.h5" "$A/unlabelled_pop909.tar.gz" --extract-to "$X/linked")
+[ "$(ls "$T/outside" | wc -l)" = 0 ] && [ "$(jq .extract_refused <<<"$j")" = 909 ] && ok "--extract-to never follows a symlink already inside DIR" || fail "symlink in DIR followed: $(ls "$T/outside" | wc -l) files outside"
+j=$(run 2 "$T/h.h5" "$A/unlabelled_nottingham.zip" --extract-to "$X/ok")
+[ "$(find "$X/ok" -type f | wc -l)" = "$(jq .accepted <<<"$j")" ] && ok "--extract-to at 2 ranks writes every accepted file ($(jq .accepted <<<"$j"))" || fail "extract count"
 # 4. limits: a member over max_member_bytes, an archive over the expansion ratio
 j=$(run 1 "$T/h.h5" "$A/unlabelled_pop909.tar.gz" --set max_member_bytes=8192)
 [ "$(jq .rejected.too_large <<<"$j")" -gt 0 ] && [ "$(jq '.accepted + .rejected.too_large' <<<"$j")" = 909 ] && ok "max_member_bytes: $(jq .rejected.too_large <<<"$j") members refused as too_large" || fail "too_large: $(jq -c . <<<"$j")"
