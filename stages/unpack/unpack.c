@@ -4,7 +4,7 @@
  *   1. inputs: expand --list files, stat, checksum (rank i%P), allgather; drop inputs already in
  *      the previous store (same path, size, mtime, checksum) when --out exists;
  *   2. spread: seekable archives (zip, 7z) big enough to matter are split by entry blocks over all
- *      ranks; the other inputs go to ranks by size, largest first;
+ *      ranks; the other inputs are taken dynamically from a shared counter, largest first;
  *   3. read: walk each assigned input (archive_walk), check each MIDI-signature member with the
  *      lenient MIDI reader, MD5 it, keep its bytes; every member ends as a record (accepted or
  *      rejected with a reason);
@@ -30,6 +30,7 @@
 #include "midi_read.h"
 #include "progress.h"
 #include "split.h"
+#include "work_counter.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -227,11 +228,10 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
         unpack_store_empty(&prev);
     }
 
+    double t_inputs = emg_now();
     /* 2. spread the work */
     int64_t total_new = 0;
     for (int i = 0; i < n_inputs; i++) if (!in[i].done_before && in[i].size > 0) total_new += in[i].size;
-    int64_t *w = xcalloc((size_t)n_inputs, sizeof *w);
-    int *owner = xcalloc((size_t)n_inputs, sizeof *owner);
     for (int i = 0; i < n_inputs; i++) {
         if (in[i].done_before) continue;
         if (ctx->size > 1 && !in[i].is_dir && in[i].size > total_new / (2 * ctx->size) &&
@@ -239,10 +239,16 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
             in[i].entries = unpack_count_entries(in[i].path);
             in[i].split = in[i].entries > 1;
         }
-        if (!in[i].split) w[i] = in[i].size > 0 ? in[i].size : 1;
     }
-    emg_split_weighted(w, n_inputs, ctx->size, owner);
-    for (int i = 0; i < n_inputs; i++) in[i].owner = owner[i];
+    /* the queue of unsplit inputs, largest first (ties: input order), the same on every rank */
+    int *queue = xmalloc((size_t)(n_inputs ? n_inputs : 1) * sizeof *queue);
+    int64_t n_queue = 0;
+    for (int i = 0; i < n_inputs; i++)
+        if (!in[i].done_before && !in[i].split) queue[n_queue++] = i;
+    for (int64_t a = 1; a < n_queue; a++)  /* insertion sort: stable, inputs are few */
+        for (int64_t b = a; b > 0 && in[queue[b]].size > in[queue[b - 1]].size; b--) {
+            int t = queue[b]; queue[b] = queue[b - 1]; queue[b - 1] = t;
+        }
 
     /* 3. read */
     run r;
@@ -253,30 +259,45 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
     emg_walk_callbacks cb = {&r, on_member, on_reject, NULL};
     emg_progress prog;
     int64_t mine_total = 0, mine_done = 0, bytes_in = 0;
-    for (int i = 0; i < n_inputs; i++)
-        if (!in[i].done_before && (in[i].split || in[i].owner == ctx->rank)) mine_total++;
-    emg_progress_init(&prog, "unpack", mine_total, ctx->rank == 0 && !ctx->quiet);
+    for (int i = 0; i < n_inputs; i++) mine_total += !in[i].done_before;  /* rank 0 shows its own share */
+    emg_progress_init(&prog, "unpack rank 0", mine_total, ctx->rank == 0 && !ctx->quiet);
     int n_skipped = 0;
+    for (int i = 0; i < n_inputs; i++) n_skipped += in[i].done_before;
+    /* split archives first, every rank taking its block of entries */
     for (int i = 0; i < n_inputs; i++) {
-        if (in[i].done_before) { n_skipped++; continue; }
-        if (!in[i].split && in[i].owner != ctx->rank) continue;
+        if (in[i].done_before || !in[i].split) continue;
         r.cur_input = i;
         r.last_entry = -1;
-        if (in[i].split) {
-            emg_split_block(in[i].entries, ctx->size, ctx->rank, &r.block_b, &r.block_e);
-            cb.want = want_block;
-        } else {
-            cb.want = NULL;
-        }
+        emg_split_block(in[i].entries, ctx->size, ctx->rank, &r.block_b, &r.block_e);
+        cb.want = want_block;
         emg_walk_input(in[i].path, &wo, &cb);
-        if (!in[i].split || ctx->rank == 0) bytes_in += in[i].size > 0 ? in[i].size : 0;
+        if (ctx->rank == 0) bytes_in += in[i].size > 0 ? in[i].size : 0;
         emg_progress_update(&prog, ++mine_done);
     }
+    /* the rest dynamically, largest first: a rank that finishes early takes more (costs differ by
+     * codec and content, not only by size); the global order is restored by the merge */
+    cb.want = NULL;
+    emg_counter counter;
+    emg_counter_init(&counter, ctx->comm);
+    for (int64_t k; (k = emg_counter_next(&counter)) < n_queue;) {
+        int i = queue[k];
+        r.cur_input = i;
+        r.last_entry = -1;
+        emg_walk_input(in[i].path, &wo, &cb);
+        bytes_in += in[i].size > 0 ? in[i].size : 0;
+        emg_progress_update(&prog, ++mine_done);
+    }
+    emg_counter_free(&counter);
+    free(queue);
     if (mine_total) emg_progress_finish(&prog);
 
+    double t_read = emg_now(), t_read_max = 0;
+    double my_read = t_read - t_inputs;
+    CHECK_MPI(MPI_Allreduce(&my_read, &t_read_max, 1, MPI_DOUBLE, MPI_MAX, ctx->comm));
     /* 4. merge the records on every rank */
     unpack_merged m;
     unpack_merge(&m, ctx->comm, &r.recs, &prev);
+    double t_merge = emg_now();
 
     /* 5. write */
     unpack_summary sum;
@@ -289,6 +310,11 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
     char *cfg_text = cJSON_PrintUnformatted(cfg);
     unpack_store_write(out, ctx->comm, cfg_text, &prev, in, n_inputs, &m, r.bytes.p, &sum);
     sum.seconds = emg_now() - t0;
+    sum.t_inputs = t_inputs - t0;
+    sum.t_read = my_read;
+    sum.t_read_max = t_read_max;
+    sum.t_merge = t_merge - t_read;
+    sum.t_write = emg_now() - t_merge;
     if (extract_to) {  /* each rank writes the files it read */
         int64_t refused = 0, all_refused = 0;
         if (ctx->rank == 0 && mkdir(extract_to, 0755) != 0 && errno != EEXIST)
@@ -319,8 +345,6 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
     for (int i = 0; i < n_inputs; i++) free(in[i].path);
     free(in);
     free(inputs);
-    free(w);
-    free(owner);
     cJSON_Delete(cfg);
     return 0;
 }

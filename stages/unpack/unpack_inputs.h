@@ -12,7 +12,6 @@ typedef struct unpack_input {
     int done_before;     /* already in the previous store with equal path, size, mtime, checksum */
     int split;           /* read by every rank, each taking a block of its entries (seekable zip/7z) */
     int64_t entries;     /* entry count (split inputs only) */
-    int owner;           /* rank that reads it (unsplit inputs) */
 } unpack_input;
 
 /* stat one input and fill size/mtime/is_dir; returns 0, or -1 with errno */

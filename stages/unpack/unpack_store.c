@@ -480,6 +480,12 @@ void unpack_print_summary(const unpack_summary *s, const unpack_merged *m, int q
         cJSON_AddNumberToObject(o, "bytes_out", (double)s->bytes_out);
         cJSON_AddNumberToObject(o, "seconds", s->seconds);
         cJSON_AddNumberToObject(o, "mb_per_s", mbps);
+        cJSON *ph = cJSON_AddObjectToObject(o, "phase_seconds");
+        cJSON_AddNumberToObject(ph, "inputs", s->t_inputs);
+        cJSON_AddNumberToObject(ph, "read_rank0", s->t_read);
+        cJSON_AddNumberToObject(ph, "read_slowest_rank", s->t_read_max);
+        cJSON_AddNumberToObject(ph, "merge", s->t_merge);
+        cJSON_AddNumberToObject(ph, "write", s->t_write);
         cJSON *st = cJSON_AddObjectToObject(o, "store");
         cJSON_AddStringToObject(st, "path", out);
         cJSON_AddNumberToObject(st, "files", (double)s->store_files);

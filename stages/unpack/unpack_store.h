@@ -62,6 +62,8 @@ typedef struct unpack_summary {
     int64_t store_files, store_bytes;
     int64_t extract_refused;   /* --extract-to: accepted files not written (unsafe names) */
     double seconds;
+    /* phases on rank 0: input table + checksums, reading (rank 0 and the slowest rank), merge, write */
+    double t_inputs, t_read, t_read_max, t_merge, t_write;
 } unpack_summary;
 
 /* write the new store (collective); fills the counts of sum */
