@@ -186,11 +186,21 @@ static void rb_add_ragged(ragged_builder *b, const ragged *r, int64_t i) {
     rb_add(b, r->chars + r->off[i], (size_t)(r->off[i + 1] - r->off[i]));
 }
 
-/* every rank calls; rank 0 writes all rows (metadata is small; the MIDI bytes are written by their owners) */
-static void write_meta(hid_t loc, const char *name, hid_t type, int64_t n, const void *data, MPI_Comm comm) {
-    int rank;
+/* every rank holds every row (the merge gave all ranks the same tables); each writes a block of
+ * rows, so no rank funnels the writes */
+static void write_meta_rows(hid_t loc, const char *name, hid_t type, int64_t n, int64_t cols, const void *data,
+                            MPI_Comm comm) {
+    int rank, size;
     MPI_Comm_rank(comm, &rank);
-    emg_h5_write_1d(loc, name, type, n, 0, rank == 0 ? n : 0, data, comm);
+    MPI_Comm_size(comm, &size);
+    int64_t b, e;
+    emg_split_block(n, size, rank, &b, &e);
+    size_t row = H5Tget_size(type) * (size_t)(cols > 0 ? cols : 1);
+    emg_h5_write_rows(loc, name, type, n, cols, b, e - b, (const uint8_t *)data + (size_t)b * row, comm);
+}
+
+static void write_meta(hid_t loc, const char *name, hid_t type, int64_t n, const void *data, MPI_Comm comm) {
+    write_meta_rows(loc, name, type, n, 0, data, comm);
 }
 
 static void write_ragged(hid_t loc, const char *base, ragged_builder *b, MPI_Comm comm) {
@@ -382,11 +392,7 @@ void unpack_store_write(const char *out, MPI_Comm comm, const char *config_json,
     write_meta(g, "mtime", H5T_NATIVE_INT64, nm, mt.p, comm);
     write_meta(g, "input", H5T_NATIVE_INT32, nm, inp.p, comm);
     write_meta(g, "warnings", H5T_NATIVE_INT32, nm, warn.p, comm);
-    {
-        int rank;
-        MPI_Comm_rank(comm, &rank);
-        emg_h5_write_rows(g, "md5", H5T_NATIVE_UINT8, nm, 16, 0, rank == 0 ? nm : 0, md5, comm);
-    }
+    write_meta_rows(g, "md5", H5T_NATIVE_UINT8, nm, 16, md5, comm);
     write_ragged(g, "member", &mp, comm);
     H5Gclose(g);
 
@@ -407,11 +413,7 @@ void unpack_store_write(const char *out, MPI_Comm comm, const char *config_json,
     g = CHECK_H5(H5Gcreate2(f.id, "inputs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     write_meta(g, "size", H5T_NATIVE_INT64, isz.n, isz.p, comm);
     write_meta(g, "mtime", H5T_NATIVE_INT64, imt.n, imt.p, comm);
-    {
-        int rank;
-        MPI_Comm_rank(comm, &rank);
-        emg_h5_write_rows(g, "checksum", H5T_NATIVE_UINT8, ni, 32, 0, rank == 0 ? ni : 0, ick, comm);
-    }
+    write_meta_rows(g, "checksum", H5T_NATIVE_UINT8, ni, 32, ick, comm);
     write_ragged(g, "path", &ip, comm);
     H5Gclose(g);
 
