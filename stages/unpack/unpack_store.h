@@ -8,42 +8,15 @@
 #include "unpack/unpack_inputs.h"
 #include "unpack/unpack_records.h"
 
-#define MIDI_STORE_FORMAT "emogen.midi_store"
-#define MIDI_STORE_VERSION 1
+#include "midi_store.h"
 
-/* ragged strings: chars of string i are chars[off[i] .. off[i+1]) (no NUL in the file) */
-typedef struct { int64_t n; int64_t *off; char *chars; } ragged;
-
-typedef struct unpack_store {
-    char path[4096];
-    /* accepted, unique MIDI files */
-    int64_t n_midi, total_bytes;
-    int64_t *offset, *length, *mtime;
-    int32_t *input, *warnings;
-    uint8_t *md5;         /* 16 bytes each */
-    ragged member;        /* member path */
-    /* duplicates: path of the duplicate, its input, and the index of the kept copy */
-    int64_t n_dup;
-    int64_t *dup_of;
-    int32_t *dup_input;
-    ragged dup_member;
-    /* rejects */
-    int64_t n_rej;
-    int32_t *rej_input, *rej_is_member;
-    ragged rej_member, rej_reason, rej_detail;
-    /* inputs */
-    int64_t n_inputs;
-    int64_t *in_size, *in_mtime;
-    ragged in_path;
-    char (*in_checksum)[33];
-    /* cumulative counts over all runs that built the store */
-    int64_t members_seen;
-} unpack_store;
-
-void unpack_store_empty(unpack_store *s);
-int unpack_store_load(unpack_store *s, const char *path, char *err, size_t errlen);
-int unpack_store_has_input(const unpack_store *s, const unpack_input *in);
-void unpack_store_free(unpack_store *s);
+typedef emg_midi_store unpack_store;
+#define unpack_store_empty emg_midi_store_empty
+#define unpack_store_load emg_midi_store_load
+#define unpack_store_free emg_midi_store_free
+static inline int unpack_store_has_input(const unpack_store *s, const unpack_input *in) {
+    return emg_midi_store_has_input(s, in->path, in->size, in->mtime, in->checksum);
+}
 
 /* the merged view of this run, identical on every rank */
 typedef struct unpack_merged {
