@@ -7,6 +7,7 @@
     X("version", cmd_version, 0, "print emogen's version and the versions of the linked libraries") \
     X("features", cmd_features, 0, "jSymbolic 2.2 feature values (EmoGen's attributes) of MIDI files as CSV") \
     X("config", cmd_config, 0, "list, print or check the JSON configs (schemas/) with defaults filled in") \
+    X("midi-info", cmd_midi_info, 0, "read one MIDI file and print format, tracks, notes, duration, tempo/metre changes, repairs") \
     X("unpack", cmd_unpack, 1, "pack the MIDI files of archives, folders and files into one HDF5 MIDI store")
 
 #include "context.h"
