@@ -276,3 +276,44 @@ int64_t emg_prefix_offset(int64_t local, MPI_Comm comm, int64_t *global) {
     CHECK_MPI(MPI_Allreduce(&local, global, 1, MPI_INT64_T, MPI_SUM, comm));
     return off;
 }
+
+void emg_h5_write_ragged(hid_t loc, const char *base, const char *const *strs, int64_t n_local, MPI_Comm comm) {
+    int64_t nchars = 0;
+    for (int64_t i = 0; i < n_local; i++) nchars += (int64_t)strlen(strs[i]);
+    int64_t n_global = 0, chars_global = 0;
+    int64_t row0 = emg_prefix_offset(n_local, comm, &n_global);
+    int64_t char0 = emg_prefix_offset(nchars, comm, &chars_global);
+    /* the rank holding the last row also writes the closing offset (rank 0 when there are no rows) */
+    int rank = 0;
+    if (comm != MPI_COMM_NULL) MPI_Comm_rank(comm, &rank);
+    int closes = n_global == 0 ? rank == 0 : (n_local > 0 && row0 + n_local == n_global);
+    int64_t *off = xmalloc((size_t)(n_local + 1) * sizeof *off);
+    char *chars = xmalloc((size_t)(nchars ? nchars : 1));
+    int64_t c = 0;
+    for (int64_t i = 0; i < n_local; i++) {
+        off[i] = char0 + c;
+        size_t l = strlen(strs[i]);
+        memcpy(chars + c, strs[i], l);
+        c += (int64_t)l;
+    }
+    off[n_local] = char0 + c;
+    char name[256];
+    snprintf(name, sizeof name, "%s_offset", base);
+    emg_h5_write_1d(loc, name, H5T_NATIVE_INT64, n_global + 1, row0, n_local + closes, off, comm);
+    snprintf(name, sizeof name, "%s_chars", base);
+    emg_h5_write_1d(loc, name, H5T_NATIVE_UINT8, chars_global, char0, nchars, chars, comm);
+    free(off);
+    free(chars);
+}
+
+char *emg_h5_read_ragged(hid_t loc, const char *base, int64_t i) {
+    char name[256];
+    int64_t o[2];
+    snprintf(name, sizeof name, "%s_offset", base);
+    emg_h5_read_1d(loc, name, H5T_NATIVE_INT64, i, 2, o);
+    char *s = xmalloc((size_t)(o[1] - o[0] + 1));
+    snprintf(name, sizeof name, "%s_chars", base);
+    emg_h5_read_1d(loc, name, H5T_NATIVE_UINT8, o[0], o[1] - o[0], s);
+    s[o[1] - o[0]] = 0;
+    return s;
+}

@@ -58,3 +58,10 @@ int64_t emg_h5_len(hid_t loc, const char *name);
 
 /* exclusive prefix sum of a per-rank count: returns this rank's offset, total in *global */
 int64_t emg_prefix_offset(int64_t local, MPI_Comm comm, int64_t *global);
+
+/* a ragged string column written collectively: this rank's n_local strings are rows
+ * [prefix, prefix + n_local) of the column; datasets <base>_chars (uint8, no terminators) and
+ * <base>_offset (int64, n_global + 1 entries), as documented in the schemas */
+void emg_h5_write_ragged(hid_t loc, const char *base, const char *const *strs, int64_t n_local, MPI_Comm comm);
+/* read string i of a ragged column (malloc'd, NUL-terminated) */
+char *emg_h5_read_ragged(hid_t loc, const char *base, int64_t i);

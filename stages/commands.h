@@ -8,7 +8,9 @@
     X("features", cmd_features, 0, "jSymbolic 2.2 feature values (EmoGen's attributes) of MIDI files as CSV") \
     X("config", cmd_config, 0, "list, print or check the JSON configs (schemas/) with defaults filled in") \
     X("midi-info", cmd_midi_info, 0, "read one MIDI file and print format, tracks, notes, duration, tempo/metre changes, repairs") \
-    X("unpack", cmd_unpack, 1, "pack the MIDI files of archives, folders and files into one HDF5 MIDI store")
+    X("unpack", cmd_unpack, 1, "pack the MIDI files of archives, folders and files into one HDF5 MIDI store") \
+    X("extract", cmd_extract, 1, "tokens, jSymbolic features and training segments of every stored piece -> corpus.h5") \
+    X("corpus-info", cmd_corpus_info, 0, "summarise a corpus.h5 (pieces, segments, tokens, labels, rejects)")
 
 #include "context.h"
 #define X(name, fn, mpi, summary) int fn(emg_ctx *ctx, int argc, char **argv);
