@@ -10,7 +10,8 @@
     X("midi-info", cmd_midi_info, 0, "read one MIDI file and print format, tracks, notes, duration, tempo/metre changes, repairs") \
     X("unpack", cmd_unpack, 1, "pack the MIDI files of archives, folders and files into one HDF5 MIDI store") \
     X("extract", cmd_extract, 1, "tokens, jSymbolic features and training segments of every stored piece -> corpus.h5") \
-    X("corpus-info", cmd_corpus_info, 0, "summarise a corpus.h5 (pieces, segments, tokens, labels, rejects)")
+    X("corpus-info", cmd_corpus_info, 0, "summarise a corpus.h5 (pieces, segments, tokens, labels, rejects)") \
+    X("map", cmd_map, 1, "give each emotion (Q1..Q4) an attribute vector from the labelled pieces")
 
 #include "context.h"
 #define X(name, fn, mpi, summary) int fn(emg_ctx *ctx, int argc, char **argv);
