@@ -5,6 +5,8 @@
  * start fast (no MPI start-up) so scripts can call them per file. */
 #define EMOGEN_COMMANDS(X) \
     X("version", cmd_version, 0, "print emogen's version and the versions of the linked libraries") \
+    X("tokenize", cmd_tokenize, 0, "MIDI files -> EmoGen REMIGEN2 tokens (strings or ids), one line per file") \
+    X("detokenize", cmd_detokenize, 0, "REMIGEN2 tokens -> a MIDI file, as EmoGen decodes generated music") \
     X("features", cmd_features, 0, "jSymbolic 2.2 feature values (EmoGen's attributes) of MIDI files as CSV") \
     X("config", cmd_config, 0, "list, print or check the JSON configs (schemas/) with defaults filled in") \
     X("midi-info", cmd_midi_info, 0, "read one MIDI file and print format, tracks, notes, duration, tempo/metre changes, repairs") \
