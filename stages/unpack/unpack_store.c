@@ -86,7 +86,7 @@ static void rb_add(ragged_builder *b, const char *s, size_t len) {
         while (b->nchars + (int64_t)len > b->ccap) b->ccap = b->ccap ? 2 * b->ccap : 65536;
         b->chars = xrealloc(b->chars, (size_t)b->ccap);
     }
-    memcpy(b->chars + b->nchars, s, len);
+    if (len) memcpy(b->chars + b->nchars, s, len);
     b->nchars += (int64_t)len;
     b->off[++b->n] = b->nchars;
 }

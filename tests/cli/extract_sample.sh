@@ -14,14 +14,16 @@ dump() { h5dump "$1" | sed '1d' | grep -v '"20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T'
 "$E" unpack --quiet --out "$T/midi.h5" "$C/unlabelled/pop909_openmsx_blupi.tar.gz" "$C/unlabelled/nottingham_npm_piano.zip" \
   "$C/labelled" "$C/malformed" || fail "unpack"
 files=$(h5dump -a /files "$T/midi.h5" | sed -n 's/^ *(0): //p')
+[ -n "$files" ] && [ "$files" -gt 0 ] || fail "the MIDI store holds no files"
 for np in 1 2 4; do
   mpirun -np $np --oversubscribe "$E" extract --in "$T/midi.h5" --out "$T/c$np.h5" --labels "$C/labelled/labels.csv" \
     --json --quiet > "$T/c$np.json" 2> "$T/c$np.err" </dev/null || fail "extract at $np ranks: $(tail -3 "$T/c$np.err")"
   dump "$T/c$np.h5" > "$T/c$np.dump"
 done
-for np in 2 4; do cmp -s "$T/c1.dump" "$T/c$np.dump" && ok "corpus at $np ranks equals the 1-rank corpus" || fail "corpus at $np ranks differs"; done
+[ -s "$T/c1.dump" ] || fail "no corpus written at 1 rank"
+for np in 2 4; do [ -s "$T/c$np.dump" ] && cmp -s "$T/c1.dump" "$T/c$np.dump" && ok "corpus at $np ranks equals the 1-rank corpus" || fail "corpus at $np ranks differs or is missing"; done
 j=$(cat "$T/c1.json")
-[ "$(jq '.pieces + ([.rejected[]] | add // 0)' <<<"$j")" = "$files" ] && ok "pieces + rejected = $files files in the store" || fail "counts: $j"
+[ -n "$files" ] && [ "$(jq '.pieces + ([.rejected[]] | add // 0)' <<<"$j")" = "$files" ] && ok "pieces + rejected = $files files in the store" || fail "counts: $j"
 [ "$(jq -c '.labelled' <<<"$j")" = '{"Q1":40,"Q2":40,"Q3":40,"Q4":40}' ] && ok "40 labelled pieces per quadrant" || fail "labels: $(jq -c .labelled <<<"$j")"
 [ "$(jq .unmatched_labels <<<"$j")" = 0 ] && ok "every label row matched a stored file" || fail "unmatched labels"
 "$E" corpus-info --verify "$T/c1.h5" > /dev/null 2> "$T/verify.txt" && ok "corpus-info --verify: consistent" || fail "verify: $(cat "$T/verify.txt")"
