@@ -13,6 +13,7 @@
     X("unpack", cmd_unpack, 1, "pack the MIDI files of archives, folders and files into one HDF5 MIDI store") \
     X("extract", cmd_extract, 1, "tokens, jSymbolic features and training segments of every stored piece -> corpus.h5") \
     X("corpus-info", cmd_corpus_info, 0, "summarise a corpus.h5 (pieces, segments, tokens, labels, rejects)") \
+    X("select", cmd_select, 1, "rank the 1495 jSymbolic values with a random forest; the top k become attributes") \
     X("map", cmd_map, 1, "give each emotion (Q1..Q4) an attribute vector from the labelled pieces")
 
 #include "context.h"
