@@ -14,6 +14,8 @@
     X("extract", cmd_extract, 1, "tokens, jSymbolic features and training segments of every stored piece -> corpus.h5") \
     X("corpus-info", cmd_corpus_info, 0, "summarise a corpus.h5 (pieces, segments, tokens, labels, rejects)") \
     X("select", cmd_select, 1, "rank the 1495 jSymbolic values with a random forest; the top k become attributes") \
+    X("train", cmd_train, 1, "train EmoGen's attribute-conditioned linear-transformer LM, data-parallel, with HDF5 checkpoints") \
+    X("model-check", cmd_model_check, 0, "check the C model (forward, gradients, Adam, decoding) against a PyTorch debug state") \
     X("map", cmd_map, 1, "give each emotion (Q1..Q4) an attribute vector from the labelled pieces")
 
 #include "context.h"
