@@ -2,7 +2,7 @@
 # jobs/local.sh [CONFIG]: run the pipeline's stages with mpirun on this machine.
 # CONFIG follows schemas/pipeline.schema.json (`build/bin/emogen config schema pipeline`);
 # default jobs/sample.json: the sample corpus kept in the repo, 2 ranks, outputs in out/sample/.
-# Installs what is missing and builds first (jobs/setup.sh). Stages implemented so far: unpack, extract, select, map.
+# Installs what is missing and builds first (jobs/setup.sh). Stages implemented so far: unpack, extract, select, map, train.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 config=${1:-jobs/sample.json}
@@ -37,11 +37,18 @@ echo "== map: $(jq -r .map.method <<<"$cfg") -> $out/emotions.json (log: $out/lo
 $E map --corpus "$out/corpus.h5" --attributes "$out/attributes.json" --method "$(jq -r .map.method <<<"$cfg")" \
   --features "$(jq -r .map.features <<<"$cfg")" --out "$out/emotions.json" 2> >(tee "$out/logs/map.log" >&2)
 
+echo "== train: ${ranks} ranks -> $out/train/ (log: $out/logs/train.log)" >&2
+jq --arg c "$out/corpus.h5" --arg a "$out/attributes.json" --arg o "$out/train" \
+  '.train.config + {corpus: $c, attributes: $a, out_dir: $o}' <<<"$cfg" > "$out/train.config.json"
+resume=(); [ "$(jq -r .train.resume <<<"$cfg")" = true ] && resume=(--resume)
+"${MPIRUN[@]}" $E train --config "$out/train.config.json" "${resume[@]}" 2> >(tee "$out/logs/train.log" >&2)
+
 echo "== done. Outputs in $out/:" >&2
 echo "   midi.h5                the MIDI store (layout: schemas/midi_store.md)" >&2
 echo "   corpus.h5              tokens, features, segments (layout: schemas/corpus.md; see: $E corpus-info $out/corpus.h5)" >&2
 echo "   attributes.json        the attribute design: $(jq -c '{attributes: (.attributes | length), cv_accuracy: .cv.accuracy, grouped_accuracy: .cv.grouped_accuracy}' "$out/attributes.json")" >&2
 echo "   emotions.json          Q1..Q4 attribute vectors: $(jq -c '[.emotions[].piece]' "$out/emotions.json")" >&2
+echo "   train/                 checkpoints (best.h5, step-*.h5) and metrics.jsonl: $(grep -c loss "$out/train/metrics.jsonl") metric lines" >&2
 echo "   unpack.summary.json    this run: $(jq -c '{members_seen,accepted,duplicates,rejected,inputs_already_stored: .inputs_skipped}' "$out/unpack.summary.json"); store: $(jq -c .store.files "$out/unpack.summary.json") files" >&2
 echo "   extract.summary.json   $(jq -c '{pieces,segments,tokens,labelled}' "$out/extract.summary.json")" >&2
 echo "   logs/                  one log per stage" >&2
