@@ -215,14 +215,12 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
         CHECK_MPI(MPI_Bcast(in[i].checksum, sizeof in[i].checksum, MPI_CHAR, i % ctx->size, ctx->comm));
 
     unpack_store prev;
-    int have_prev = 0;
     if (access(out, F_OK) == 0) {
         if (unpack_store_load(&prev, out, err, sizeof err) != 0) {
             if (ctx->rank == 0) fprintf(stderr, "emogen unpack: %s\n", err);
             cJSON_Delete(cfg);
             return 1;
         }
-        have_prev = 1;
         for (int i = 0; i < n_inputs; i++) in[i].done_before = unpack_store_has_input(&prev, &in[i]);
     } else {
         unpack_store_empty(&prev);
@@ -339,7 +337,7 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
 
     free(cfg_text);
     unpack_merged_free(&m);
-    if (have_prev) unpack_store_free(&prev);
+    unpack_store_free(&prev);
     ubuf_free(&r.recs);
     ubuf_free(&r.bytes);
     for (int i = 0; i < n_inputs; i++) free(in[i].path);

@@ -41,7 +41,7 @@ void unpack_merge(unpack_merged *m, MPI_Comm comm, const ubuf *mine, const unpac
     m->n = 0;
     size_t cap = 0;
     for (int r = 0; r < size; r++) rec_unpack(m->gathered + displs[r], (size_t)counts[r], r, &m->rec, &m->n, &cap);
-    qsort(m->rec, m->n, sizeof *m->rec, rec_cmp);
+    if (m->n) qsort(m->rec, m->n, sizeof *m->rec, rec_cmp);
     /* a broken split archive is reported by every rank that reads up to the break: keep one */
     size_t k = 0;
     for (size_t i = 0; i < m->n; i++) {
