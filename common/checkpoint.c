@@ -175,3 +175,12 @@ void emg_ckpt_prune(const char *dir, int keep) {
         free(paths[i]);
     }
 }
+
+int emg_ckpt_strings(const char *path, char **vocab, char **md5, char *err, size_t errlen) {
+    hid_t f = emg_h5_open(path, MPI_COMM_NULL, CKPT_FORMAT, CKPT_VERSION, err, errlen);
+    if (f < 0) return -1;
+    int rc = emg_h5_get_attr_str(f, "vocab", vocab) | emg_h5_get_attr_str(f, "md5", md5);
+    if (rc) snprintf(err, errlen, "%s: checkpoint without vocab/md5 attributes", path);
+    H5Fclose(f);
+    return rc ? -1 : 0;
+}

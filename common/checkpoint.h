@@ -37,3 +37,5 @@ int emg_ckpt_peek(const char *path, emg_ckpt_dims *dims, size_t *n, char **confi
 int emg_ckpt_list(const char *dir, char **paths, int max);
 /* delete all but the newest keep step checkpoints */
 void emg_ckpt_prune(const char *dir, int keep);
+/* the vocabulary source ("full" or a dictionary path) and the MD5 of a checkpoint (malloc'd) */
+int emg_ckpt_strings(const char *path, char **vocab, char **md5, char *err, size_t errlen);

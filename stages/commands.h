@@ -16,6 +16,7 @@
     X("select", cmd_select, 1, "rank the 1495 jSymbolic values with a random forest; the top k become attributes") \
     X("train", cmd_train, 1, "train EmoGen's attribute-conditioned linear-transformer LM, data-parallel, with HDF5 checkpoints") \
     X("model-check", cmd_model_check, 0, "check the C model (forward, gradients, Adam, decoding) against a PyTorch debug state") \
+    X("generate", cmd_generate, 1, "emotion -> attribute vector -> sampled tokens -> MIDI (+ tokens, sidecar, piano roll)") \
     X("map", cmd_map, 1, "give each emotion (Q1..Q4) an attribute vector from the labelled pieces")
 
 #include "context.h"
