@@ -52,3 +52,29 @@ emg_status jsym_f_relative_note_density_of_highest_line(jsym_piece *p, double *o
     out[0] = avg == 0.0 ? 0.0 : (double)max / avg;
     return emg_ok();
 }
+
+emg_status jsym_f_dynamic_range(jsym_piece *p, double *out) {
+    int32_t max = -1, min = 128;
+    for (int32_t i = 0; i < p->loud_first[16]; i++) {
+        if (p->loud[i] > max) max = p->loud[i];
+        if (p->loud[i] < min) min = p->loud[i];
+    }
+    out[0] = (max == -1 || min == 128) ? 0.0 : (double)(max - min);
+    return emg_ok();
+}
+
+/* mean over the channels with notes of the standard deviation of their loudness */
+emg_status jsym_f_variation_of_dynamics_in_each_voice(jsym_piece *p, double *out) {
+    double sds[16];
+    int n = 0;
+    for (int c = 0; c < 16; c++) {
+        int32_t k = p->loud_first[c + 1] - p->loud_first[c];
+        if (k == 0) continue;
+        double *x = xmalloc(sizeof(double) * (size_t)k);
+        for (int32_t j = 0; j < k; j++) x[j] = (double)p->loud[p->loud_first[c] + j];
+        sds[n++] = jsym_stddev(x, k);
+        free(x);
+    }
+    out[0] = n == 0 ? 0.0 : jsym_mean(sds, n);
+    return emg_ok();
+}

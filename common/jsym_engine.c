@@ -45,22 +45,47 @@ int jsym_argmax(const double *x, int n) {
     return m;
 }
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 double jsym_median_skewness(const double *x, int64_t n) {
     if (n < 3) return 0.0;
     double m = jsym_mean(x, n);
-    double *c = xmalloc(sizeof(double) * (size_t)n);
-    memcpy(c, x, sizeof(double) * (size_t)n);
-    qsort(c, (size_t)n, sizeof(double), cmp_double);
-    double median = c[n / 2];  /* getIndexOfMedian: the upper middle of the sorted copy */
-    free(c);
+    double median = jsym_median(x, n);  /* getIndexOfMedian: the upper middle of the sorted copy */
     double sd = jsym_stddev(x, n);
     if (sd == 0.0) return 0.0;
     return 3.0 * (m - median) / sd;
+}
+
+/* the k-th smallest of x[0..n) (0-based), i.e. Arrays.sort(copy)[k]; x is reordered. Values
+ * here are never NaN, so plain comparisons order them as Java does. Hoare selection with a
+ * median-of-three pivot: linear on average, and every pass shrinks the range. */
+static double select_kth(double *x, int64_t n, int64_t k) {
+    int64_t lo = 0, hi = n - 1;
+    while (hi > lo) {
+        int64_t mid = lo + (hi - lo) / 2;
+        double a = x[lo], b = x[mid], c = x[hi];
+        double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        int64_t i = lo, j = hi;
+        while (i <= j) {
+            while (x[i] < pivot) i++;
+            while (x[j] > pivot) j--;
+            if (i <= j) { double t = x[i]; x[i] = x[j]; x[j] = t; i++; j--; }
+        }
+        if (k <= j) hi = j;
+        else if (k >= i) lo = i;
+        else return x[k];
+    }
+    return x[k];
+}
+
+double jsym_median(const double *x, int64_t n) {
+    if (n < 1) return 0.0;
+    int sorted = 1;
+    for (int64_t i = 1; i < n && sorted; i++) sorted = !(x[i] < x[i - 1]);
+    if (sorted) return x[n / 2];
+    double *c = xmalloc(sizeof(double) * (size_t)n);
+    memcpy(c, x, sizeof(double) * (size_t)n);
+    double m = select_kth(c, n, n / 2);
+    free(c);
+    return m;
 }
 
 double jsym_excess_kurtosis(const double *x, int64_t n) {
@@ -68,8 +93,12 @@ double jsym_excess_kurtosis(const double *x, int64_t n) {
     double nn = (double)n, m = jsym_mean(x, n), sd = jsym_stddev(x, n);
     if (sd == 0.0) return 0.0;
     double coef = (nn * (nn + 1.0)) / ((nn - 1.0) * (nn - 2.0) * (nn - 3.0));
-    double num = 0.0;
-    for (int64_t i = 0; i < n; i++) num += pow(x[i] - m, 4);
+    double num = 0.0, last_x = NAN, last_p = 0.0;
+    for (int64_t i = 0; i < n; i++) {
+        /* pow is the costly part and the data repeat values: reuse the previous result */
+        if (!(x[i] == last_x)) { last_x = x[i]; last_p = pow(x[i] - m, 4); }
+        num += last_p;
+    }
     double den = pow(sd, 4);
     double second = (3.0 * (nn - 1.0) * (nn - 1.0)) / ((nn - 2.0) * (nn - 3.0));
     /* jSymbolic adds the second term (its "excess" kurtosis is the textbook value + 6) */
@@ -151,7 +180,224 @@ double jsym_sum_tick_seconds(const jsym_piece *p, double acc, int64_t a, int64_t
     return acc;
 }
 
+/* last tempo segment starting at or before tick a */
+static int seg_find(const jsym_piece *p, int64_t a) {
+    int lo = 0, hi = p->ntseg - 1;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (p->tseg_tick[mid] <= a) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+}
+
+void jsym_exact_tick_seconds(const jsym_piece *p, int64_t a, int64_t b, double *hi, double *lo) {
+    for (int i = seg_find(p, a); i < p->ntseg && a < b; i++) {
+        int64_t s = p->tseg_tick[i], e = i + 1 < p->ntseg ? p->tseg_tick[i + 1] : p->L + 1;
+        if (e <= a) continue;
+        int64_t from = a > s ? a : s, to = b < e ? b : e;
+        if (to > from) {
+            double x = p->tseg_default[i] ? tick_default(p) : p->tseg_val[i];
+            /* n * x exactly as a double-double (fma), then a two-sum into (hi, lo) */
+            double prod = (double)(to - from) * x, err = fma((double)(to - from), x, -prod);
+            double sum = *hi + prod, bb = sum - *hi, e2 = (*hi - (sum - bb)) + (prod - bb);
+            *hi = sum;
+            *lo += e2 + err;
+        }
+        a = to;
+    }
+}
+
+void jsym_sort_keyed(uint64_t *x, int32_t n) {
+    uint64_t *tmp = xmalloc(sizeof(uint64_t) * (size_t)(n + 1));
+    for (int shift = 32; shift < 64; shift += 8) {
+        int32_t cnt[257] = {0};
+        for (int32_t i = 0; i < n; i++) cnt[(x[i] >> shift & 0xFF) + 1]++;
+        if (cnt[1] == n) continue;  /* this byte is 0 in every key */
+        for (int k = 0; k < 256; k++) cnt[k + 1] += cnt[k];
+        for (int32_t i = 0; i < n; i++) tmp[cnt[x[i] >> shift & 0xFF]++] = x[i];
+        memcpy(x, tmp, sizeof(uint64_t) * (size_t)n);
+    }
+    free(tmp);
+}
+
+typedef struct { double x; int64_t len; int32_t idx; } sum_query;
+static int cmp_query(const void *u, const void *v) {
+    const sum_query *a = u, *b = v;
+    if (a->x != b->x) return a->x < b->x ? -1 : 1;
+    return (a->len > b->len) - (a->len < b->len);
+}
+
+void jsym_tick_sums_from0(const jsym_piece *p, const int32_t *a, const int32_t *b, int32_t n, double *out) {
+    sum_query *q = xmalloc(sizeof(sum_query) * (size_t)(n + 1));
+    int32_t nq = 0;
+    for (int32_t i = 0; i < n; i++) {
+        if (b[i] <= a[i]) { out[i] = 0.0; continue; }
+        int s = seg_find(p, a[i]);
+        int64_t e = s + 1 < p->ntseg ? p->tseg_tick[s + 1] : p->L + 1;
+        if (b[i] <= e) q[nq++] = (sum_query){p->tseg_default[s] ? tick_default(p) : p->tseg_val[s], (int64_t)b[i] - a[i], i};
+        else out[i] = jsym_sum_tick_seconds(p, 0.0, a[i], b[i]);
+    }
+    /* within one tick duration x, the sum of k additions from 0 is the first k steps of any
+     * longer one: answer the lengths in ascending order with one running sum. Usually every
+     * span has the same x (one tempo): then a radix sort on the length does */
+    int one_x = 1;
+    for (int32_t i = 1; i < nq && one_x; i++) one_x = q[i].x == q[0].x;
+    if (one_x) {
+        sum_query *tmp = xmalloc(sizeof(sum_query) * (size_t)(nq + 1));
+        for (int shift = 0; shift < 32; shift += 8) {
+            int32_t cnt[257] = {0};
+            for (int32_t i = 0; i < nq; i++) cnt[((uint64_t)q[i].len >> shift & 0xFF) + 1]++;
+            if (cnt[1] == nq) continue;
+            for (int k = 0; k < 256; k++) cnt[k + 1] += cnt[k];
+            for (int32_t i = 0; i < nq; i++) tmp[cnt[(uint64_t)q[i].len >> shift & 0xFF]++] = q[i];
+            memcpy(q, tmp, sizeof(sum_query) * (size_t)nq);
+        }
+        free(tmp);
+    } else {
+        qsort(q, (size_t)nq, sizeof *q, cmp_query);
+    }
+    for (int32_t i = 0; i < nq;) {
+        double x = q[i].x, acc = 0.0;
+        int64_t done = 0;
+        for (; i < nq && q[i].x == x; i++) {
+            acc = jsym_fp_repeat_add(acc, x, q[i].len - done);
+            done = q[i].len;
+            out[q[i].idx] = acc;
+        }
+    }
+    free(q);
+}
+
+void jsym_rest_runs(const jsym_piece *p, int64_t a, int64_t b, void (*emit)(void *, double), void *ctx) {
+    double cur = 0.0;
+    for (int i = seg_find(p, a); i < p->ntseg && a < b; i++) {
+        int64_t s = p->tseg_tick[i], e = i + 1 < p->ntseg ? p->tseg_tick[i + 1] : p->L + 1;
+        if (e <= a) continue;
+        int64_t from = a > s ? a : s, to = b < e ? b : e;
+        double x = p->tseg_default[i] ? tick_default(p) : p->tseg_val[i];
+        if (to > from) {
+            if (x == 0.0) {  /* a tick of 0 seconds ends the rest, as a sounding tick would */
+                if (cur != 0.0) emit(ctx, cur);
+                cur = 0.0;
+            } else {
+                cur = jsym_fp_repeat_add(cur, x, to - from);
+            }
+        }
+        a = to;
+    }
+    if (cur != 0.0) emit(ctx, cur);
+}
+
 /* ---- build -------------------------------------------------------------------------------- */
+
+/* channel_statistics [2] .. [5] and the pitches of each channel's Note Ons */
+static void build_channel_extras(jsym_piece *p) {
+    uint32_t loud_sum[16] = {0};  /* Java int, wraps */
+    int32_t mi_sum[16] = {0}, mi_n[16] = {0}, prev[16], last_tick[16];
+    for (int c = 0; c < 16; c++) { p->ch_low[c] = 1000; p->ch_high[c] = -1000; last_tick[c] = -1; }
+    int cur_track = -1;
+    for (int32_t i = 0; i < p->nnotes; i++) {
+        const jsym_note *n = &p->notes[i];
+        if (n->track != cur_track) {
+            cur_track = n->track;
+            for (int c = 0; c < 16; c++) prev[c] = -1;
+        }
+        int c = n->ch;
+        loud_sum[c] += (uint32_t)jsym_d2i((double)n->vel * jsym_volume_at(p, c, n->start));
+        if (n->pitch < p->ch_low[c]) p->ch_low[c] = n->pitch;
+        if (n->pitch > p->ch_high[c]) p->ch_high[c] = n->pitch;
+        p->ch_pitch_count[c][n->pitch]++;
+        if (prev[c] != -1 && n->start != last_tick[c]) {
+            int d = prev[c] - n->pitch;
+            mi_sum[c] += d < 0 ? -d : d;
+            mi_n[c]++;
+        }
+        last_tick[c] = n->start;
+        prev[c] = n->pitch;
+    }
+    for (int c = 0; c < 16; c++) {
+        /* (int) (x / 0.0) is (int) NaN = 0 in Java for empty channels */
+        p->ch_loud_mean[c] = jsym_d2i((double)(int32_t)loud_sum[c] / (double)p->ch_count[c]);
+        p->ch_mi_mean[c] = jsym_d2i((double)mi_sum[c] / (double)mi_n[c]);
+    }
+}
+
+/* overall_metadata (key, time signatures, first tempo), instrument counts, pitch bends */
+static void build_metadata(jsym_piece *p) {
+    const jsym_seq *s = &p->seq;
+    int32_t nts = 0;
+    for (int t = 0; t < s->ntracks; t++)
+        for (int i = 0; i < s->tracks[t].n; i++)
+            nts += s->tracks[t].ev[i].kind == JSYM_META && s->tracks[t].ev[i].d1 == 0x58;
+    p->ts_num = xmalloc(sizeof(int32_t) * (size_t)(nts + 1));
+    p->ts_den = xmalloc(sizeof(int32_t) * (size_t)(nts + 1));
+    p->initial_tempo = 120;
+    int key_found = 0, tempo_found = 0;
+    /* pitch bends: the open run of each channel survives from track to track, as in jSymbolic */
+    int32_t run_len[16] = {0}, run_first[16] = {0}, run_greatest[16] = {0}, run_changes[16] = {0}, run_dir[16] = {0};
+    for (int t = 0; t < s->ntracks; t++)
+        for (int i = 0; i < s->tracks[t].n; i++) {
+            const jsym_ev *e = &s->tracks[t].ev[i];
+            if (e->kind == JSYM_META) {
+                if (e->d1 == 0x59 && !key_found) {
+                    if (e->data[1] == 1) p->major_minor = 1;
+                    else if (e->data[1] == 0) p->major_minor = 0;
+                    key_found = 1;
+                } else if (e->d1 == 0x58) {
+                    p->ts_num[p->nts] = e->data[0];
+                    p->ts_den[p->nts] = (int32_t)(1u << (e->data[1] & 31));  /* Java's int shift */
+                    p->nts++;
+                } else if (e->d1 == 0x51 && !tempo_found) {
+                    int32_t mpq = e->data[0] << 16 | e->data[1] << 8 | e->data[2];
+                    float f = (float)mpq;
+                    if (f <= 0) f = 0.1f;
+                    float q = 60000000.0f / f;
+                    /* Math.round(float): floor(x + 1/2), exact in double */
+                    p->initial_tempo = jsym_d2i(floor((double)q + 0.5));
+                    tempo_found = 1;
+                }
+                continue;
+            }
+            if (e->kind != JSYM_SHORT) continue;
+            int c = e->status & 0x0F, cmd = e->status & 0xF0;
+            if (c == 9) {
+                if (cmd == 0x90 && e->d2 != 0) p->perc_notes[e->d1 & 0x7F]++;
+                continue;
+            }
+            if (cmd == 0xE0) {
+                int v = e->d2;  /* jSymbolic keeps only the most significant byte */
+                if (run_len[c] == 0) {
+                    p->pb_lists++;
+                    run_first[c] = v;
+                    run_greatest[c] = 0;
+                    run_changes[c] = 0;
+                    run_dir[c] = 0;
+                }
+                run_len[c]++;
+                int d = v > 64 ? v - 64 : 64 - v;
+                if (d > run_greatest[c]) run_greatest[c] = d;
+                /* VibratoPrevalence compares every bend with the run's first (never updated) */
+                if (v > run_first[c]) { if (run_dir[c] == -1) run_changes[c]++; run_dir[c] = 1; }
+                else if (v < run_first[c]) { if (run_dir[c] == 1) run_changes[c]++; run_dir[c] = -1; }
+            } else if (cmd == 0x80 || (cmd == 0x90 && e->d2 == 0)) {
+                if (run_len[c] > 0) {
+                    p->pb_single += run_len[c] == 1;
+                    p->pb_vibrato += run_changes[c] > 2;
+                    p->pb_greatest_sum += run_greatest[c];
+                }
+                run_len[c] = 0;
+            }
+        }
+    for (int c = 0; c < 16; c++)
+        if (run_len[c] > 0) {
+            p->pb_single += run_len[c] == 1;
+            p->pb_vibrato += run_changes[c] > 2;
+            p->pb_greatest_sum += run_greatest[c];
+        }
+    for (int32_t i = 0; i < p->nnotes; i++)
+        if (p->notes[i].ch != 9) p->instr_notes[p->notes[i].patch]++;
+}
+
 
 static int is_note_on(const jsym_ev *e) { return e->kind == JSYM_SHORT && (e->status & 0xF0) == 0x90 && e->d2 != 0; }
 static int is_note_off(const jsym_ev *e) {
@@ -159,9 +405,17 @@ static int is_note_off(const jsym_ev *e) {
 }
 
 emg_status jsym_piece_build(jsym_piece *p, const uint8_t *midi, size_t len) {
+    jsym_seq s;
+    emg_status st = jsym_seq_read(&s, midi, len);
+    if (st.code) { memset(p, 0, sizeof *p); return st; }
+    return jsym_piece_build_seq(p, &s);
+}
+
+emg_status jsym_piece_build_seq(jsym_piece *p, jsym_seq *seq) {
     memset(p, 0, sizeof *p);
-    emg_status st = jsym_seq_read(&p->seq, midi, len);
-    if (st.code) return st;
+    p->seq = *seq;
+    memset(seq, 0, sizeof *seq);
+    emg_status st = emg_ok();
     const jsym_seq *s = &p->seq;
     p->L = s->tick_length;
     p->R = s->resolution;
@@ -298,10 +552,13 @@ emg_status jsym_piece_build(jsym_piece *p, const uint8_t *midi, size_t len) {
             if (is_note_on(e)) off[i] = stamp[key] == t + 1 ? next_off[key] : -1;
             else if (is_note_off(e)) { next_off[key] = i; stamp[key] = t + 1; }
         }
+        uint8_t patch[16] = {0};  /* jSymbolic forgets programs at each new track */
         for (int i = 0; i < tr->n; i++) {
             const jsym_ev *e = &tr->ev[i];
+            if (e->kind == JSYM_SHORT && (e->status & 0xF0) == 0xC0) patch[e->status & 0x0F] = e->d1;
             if (!is_note_on(e)) continue;
             jsym_note *n = &p->notes[nn++];
+            n->patch = (e->status & 0x0F) == 9 ? 0 : patch[e->status & 0x0F];
             n->start = (int32_t)e->tick;
             n->matched = off[i] >= 0;
             n->end = (int32_t)(off[i] >= 0 ? tr->ev[off[i]].tick : tr->ticks);
@@ -398,6 +655,8 @@ emg_status jsym_piece_build(jsym_piece *p, const uint8_t *midi, size_t len) {
         }
         free(cnt);
     }
+    build_channel_extras(p);
+    build_metadata(p);
     return emg_ok();
 fail:
     jsym_piece_free(p);
@@ -422,5 +681,12 @@ void jsym_piece_free(jsym_piece *p) {
     free(p->sl_strength);
     free(p->win_density);
     free(p->cn_idx);
+    free(p->ts_num);
+    free(p->ts_den);
+    free(p->prest);
+    free(p->crest);
+    free(p->note_secs);
+    free(p->attack_iv);
+    free(p->win5_density);
     memset(p, 0, sizeof *p);
 }

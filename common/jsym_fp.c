@@ -67,6 +67,10 @@ static int64_t add_loop(double *accp, double x, int64_t nmax, double target) {
 }
 
 double jsym_fp_repeat_add(double acc, double x, int64_t n) {
+    if (n <= 64) {  /* short runs: the plain loop is cheaper than the binade analysis */
+        for (int64_t i = 0; i < n; i++) acc += x;
+        return acc;
+    }
     add_loop(&acc, x, n, INFINITY);
     return acc;
 }

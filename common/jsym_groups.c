@@ -77,10 +77,6 @@ static void build_rhythm(jsym_piece *p) {
 /* ---- beat histograms ---------------------------------------------------------------------- */
 
 typedef struct { int32_t tick; int32_t score; } onset;
-static int cmp_onset(const void *a, const void *b) {
-    const onset *x = a, *y = b;
-    return (x->tick > y->tick) - (x->tick < y->tick);
-}
 
 static int32_t bpm_to_ticks(int bpm, double tps) { return jsym_d2i((tps * 60.0) / (double)bpm); }
 
@@ -123,7 +119,16 @@ static emg_status build_beat(jsym_piece *p) {
         on[i].tick = n->start;
         on[i].score = jsym_d2i((double)n->vel * jsym_volume_at(p, n->ch, n->start));
     }
-    qsort(on, (size_t)p->nnotes, sizeof *on, cmp_onset);
+    {
+        uint64_t *key = xmalloc(sizeof(uint64_t) * (size_t)(p->nnotes + 1));
+        onset *tmp = xmalloc(sizeof(onset) * (size_t)(p->nnotes + 1));
+        for (int32_t i = 0; i < p->nnotes; i++) key[i] = (uint64_t)(uint32_t)on[i].tick << 32 | (uint32_t)i;
+        jsym_sort_keyed(key, p->nnotes);
+        for (int32_t i = 0; i < p->nnotes; i++) tmp[i] = on[key[i] & 0xFFFFFFFFu];
+        free(key);
+        free(on);
+        on = tmp;
+    }
     int32_t k = 0;
     for (int32_t i = 0; i < p->nnotes; i++) {
         if (k > 0 && on[k - 1].tick == on[i].tick) on[k - 1].score = (int32_t)((uint32_t)on[k - 1].score + (uint32_t)on[i].score);
@@ -145,10 +150,6 @@ static emg_status build_beat(jsym_piece *p) {
 /* ---- vertical slices ---------------------------------------------------------------------- */
 
 typedef struct { int32_t tick; int16_t pitch; int16_t vel; int8_t dir; } bound;
-static int cmp_bound(const void *a, const void *b) {
-    const bound *x = a, *y = b;
-    return (x->tick > y->tick) - (x->tick < y->tick);
-}
 
 /* chord type of a tick from its pitch-class strengths (ChordTypeEnum): -1 for none */
 static int chord_type(const int32_t pcs[12]) {
@@ -186,15 +187,11 @@ static int chord_type(const int32_t pcs[12]) {
     return -1;
 }
 
-/* pitch classes of a slice in jSymbolic's order: first appearance, by ascending pitch */
-static int slice_pcs(const jsym_piece *p, const jsym_slice *s, uint8_t out[12]) {
-    int n = 0, seen = 0;
-    for (int i = 0; i < s->npitch; i++) {
-        int pc = p->sl_pitch[s->first + i] % 12;
-        if (!(seen >> pc & 1)) { seen |= 1 << pc; out[n++] = (uint8_t)pc; }
-    }
-    return n;
-}
+static const uint8_t pitch_class[128] = {
+#define PC12(o) o, o + 1, o + 2, o + 3, o + 4, o + 5, o + 6, o + 7, o + 8, o + 9, o + 10, o + 11
+    PC12(0), PC12(0), PC12(0), PC12(0), PC12(0), PC12(0), PC12(0), PC12(0), PC12(0), PC12(0), 0, 1, 2, 3, 4, 5, 6, 7
+#undef PC12
+};
 
 static void build_slices(jsym_piece *p) {
     /* boundaries of the matched notes outside channel 10 */
@@ -206,7 +203,16 @@ static void build_slices(jsym_piece *p) {
         b[nb++] = (bound){n->start, n->pitch, n->vel, 1};
         b[nb++] = (bound){n->end, n->pitch, n->vel, -1};
     }
-    qsort(b, (size_t)nb, sizeof *b, cmp_bound);
+    {
+        uint64_t *key = xmalloc(sizeof(uint64_t) * (size_t)(nb + 1));
+        bound *sorted = xmalloc(sizeof(bound) * (size_t)(nb + 1));
+        for (int32_t i = 0; i < nb; i++) key[i] = (uint64_t)(uint32_t)b[i].tick << 32 | (uint32_t)i;
+        jsym_sort_keyed(key, nb);
+        for (int32_t i = 0; i < nb; i++) sorted[i] = b[key[i] & 0xFFFFFFFFu];
+        free(key);
+        free(b);
+        b = sorted;
+    }
     /* vsum: true velocity sum per pitch; jSymbolic's chart holds it as a short (wrapping) */
     int32_t vsum[128] = {0}, count[128] = {0};
     uint32_t unison = 0;  /* Java int, wraps */
@@ -214,20 +220,26 @@ static void build_slices(jsym_piece *p) {
     p->slices = xmalloc(sizeof(jsym_slice) * (size_t)cap);
     p->sl_pitch = xmalloc((size_t)ncap);
     p->sl_strength = xmalloc(sizeof(int16_t) * (size_t)ncap);
+    /* bitmaps of the pitches whose (short) strength is non-zero and of those sounded by 2+
+     * notes, kept up to date at each boundary so that a slice costs its pitches, not 128 */
+    uint64_t act[2] = {0, 0}, multi[2] = {0, 0};
     for (int32_t i = 0; i < nb;) {
         int32_t t = b[i].tick;
         for (; i < nb && b[i].tick == t; i++) {
-            count[b[i].pitch] += b[i].dir;
-            vsum[b[i].pitch] += b[i].dir * b[i].vel;
+            int q = b[i].pitch;
+            count[q] += b[i].dir;
+            vsum[q] += b[i].dir * b[i].vel;
+            uint64_t bit = 1ull << (q & 63);
+            if ((int16_t)vsum[q] != 0) act[q >> 6] |= bit; else act[q >> 6] &= ~bit;
+            if (count[q] >= 2) multi[q >> 6] |= bit; else multi[q >> 6] &= ~bit;
         }
         if (i >= nb) break;
         int32_t len = b[i].tick - t;
-        int np = 0;
-        for (int q = 0; q < 128; q++) {
-            if ((int16_t)vsum[q] != 0) np++;
-            /* unison velocity: a tick and pitch sounded by k >= 2 notes adds all k velocities */
-            if (count[q] >= 2) unison += (uint32_t)len * (uint32_t)vsum[q];
-        }
+        /* unison velocity: a tick and pitch sounded by k >= 2 notes adds all k velocities */
+        for (int w = 0; w < 2; w++)
+            for (uint64_t m = multi[w]; m; m &= m - 1)
+                unison += (uint32_t)len * (uint32_t)vsum[w * 64 + __builtin_ctzll(m)];
+        int np = __builtin_popcountll(act[0]) + __builtin_popcountll(act[1]);
         if (np == 0) continue;
         if (nsl == cap) { cap *= 2; p->slices = xrealloc(p->slices, sizeof(jsym_slice) * (size_t)cap); }
         if (npl + np > ncap) {
@@ -237,8 +249,9 @@ static void build_slices(jsym_piece *p) {
         }
         jsym_slice *s = &p->slices[nsl++];
         s->start = t; s->len = len; s->first = npl; s->npitch = (int16_t)np;
-        for (int q = 0; q < 128; q++)
-            if ((int16_t)vsum[q] != 0) {
+        for (int w = 0; w < 2; w++)
+            for (uint64_t m = act[w]; m; m &= m - 1) {
+                int q = w * 64 + __builtin_ctzll(m);
                 p->sl_pitch[npl] = (uint8_t)q;
                 p->sl_strength[npl] = (int16_t)vsum[q];
                 npl++;
@@ -250,18 +263,28 @@ static void build_slices(jsym_piece *p) {
     /* chord types, vertical intervals, unisons, simultaneity, chord duration */
     double ct[11] = {0}, vih[128] = {0};
     int64_t vih_int[128] = {0};
-    int64_t nonrest = 0, pitch_ticks = 0;
+    int64_t nonrest = 0, pitch_ticks = 0, pc_ticks = 0, minor3 = 0, major3 = 0;
     int64_t chord_sum = 0, nchords = 0, chord_cur = 0;
     int have_prev = 0;
     uint8_t prev_pcs[12], cur_pcs[12];
     int nprev = 0;
+    uint8_t *npc = xmalloc((size_t)nsl + 1);  /* pitch classes per slice */
     for (int32_t k = 0; k < nsl; k++) {
         const jsym_slice *s = &p->slices[k];
         const uint8_t *pit = p->sl_pitch + s->first;
         const int16_t *str = p->sl_strength + s->first;
+        /* one pass over the pitches (ascending): chord-type strengths, classes in order of
+         * first appearance, lowest and highest pitch of each class */
         int32_t pcs[12] = {0};
-        for (int i = 0; i < s->npitch; i++)
-            if (pit[i] < 127) pcs[pit[i] % 12] += str[i];  /* jSymbolic's loop stops before pitch 127 */
+        int lowest[12], highest[12], n = 0, seen = 0;
+        for (int c = 0; c < 12; c++) { lowest[c] = 1000; highest[c] = -1; }
+        for (int i = 0; i < s->npitch; i++) {
+            int q = pit[i], c = pitch_class[q];
+            if (q < 127) pcs[c] += str[i];  /* jSymbolic's loop stops before pitch 127 */
+            if (!(seen >> c & 1)) { seen |= 1 << c; cur_pcs[n++] = (uint8_t)c; lowest[c] = q; }
+            highest[c] = q;
+        }
+        npc[k] = (uint8_t)n;
         int type = chord_type(pcs);
         if (type >= 0) ct[type] += (double)s->len;
         for (int i = 0; i < s->npitch; i++) {
@@ -270,7 +293,18 @@ static void build_slices(jsym_piece *p) {
         }
         nonrest += s->len;
         pitch_ticks += (int64_t)s->len * s->npitch;
-        int n = slice_pcs(p, s, cur_pcs);
+        pc_ticks += (int64_t)s->len * n;
+        /* a minor (major) third above some lower pitch, octaves apart allowed: the highest
+         * pitch of class x + 3 (x + 4) lies above the lowest of class x */
+        if (s->npitch > 1) {
+            int m3 = 0, M3 = 0;
+            for (int c = 0; c < 12; c++) {
+                if (highest[(c + 3) % 12] > lowest[c]) m3 = 1;
+                if (highest[(c + 4) % 12] > lowest[c]) M3 = 1;
+            }
+            minor3 += m3 ? s->len : 0;
+            major3 += M3 ? s->len : 0;
+        }
         if (!have_prev) {
             chord_cur = s->len;
             have_prev = 1;
@@ -294,6 +328,25 @@ static void build_slices(jsym_piece *p) {
     memcpy(p->chord_type_hist, ct, sizeof ct);
     p->nonrest_ticks = nonrest;
     p->avg_simultaneous = nonrest == 0 ? 0.0 : (double)pitch_ticks / (double)nonrest;
+    p->avg_simultaneous_pc = nonrest == 0 ? 0.0 : (double)pc_ticks / (double)nonrest;
+    p->minor_third_frac = nonrest == 0 ? 0.0 : (double)minor3 / (double)nonrest;
+    p->major_third_frac = nonrest == 0 ? 0.0 : (double)major3 / (double)nonrest;
+    p->first_pitch = nsl > 0 ? p->sl_pitch[p->slices[0].first] : 0;
+    p->last_pitch = nsl > 0 ? p->sl_pitch[p->slices[nsl - 1].first] : 0;
+    /* sample standard deviations over the non-rest ticks, summed tick by tick as jSymbolic does */
+    if (nonrest >= 2) {
+        double acc_p = 0.0, acc_pc = 0.0;
+        for (int32_t k = 0; k < nsl; k++) {
+            const jsym_slice *s = &p->slices[k];
+            double dp = (double)s->npitch - p->avg_simultaneous;
+            double dc = (double)npc[k] - p->avg_simultaneous_pc;
+            acc_p = jsym_fp_repeat_add(acc_p, dp * dp, s->len);
+            acc_pc = jsym_fp_repeat_add(acc_pc, dc * dc, s->len);
+        }
+        p->var_simultaneous = sqrt(acc_p / (double)(nonrest - 1));
+        p->var_simultaneous_pc = sqrt(acc_pc / (double)(nonrest - 1));
+    }
+    free(npc);
     {
         double avg_ticks = (double)chord_sum / (double)nchords;
         double secs = avg_ticks * jsym_tick_seconds_first(p);
@@ -368,11 +421,10 @@ static void build_slices(jsym_piece *p) {
 /* MIDIMethods.breakSequenceIntoWindows + a fresh MIDIIntermediateRepresentations per window,
  * reduced to what Note Density per Quarter Note reads: each window's Note On count, its tick
  * length and its Java Sound duration. */
-static emg_status build_windows(jsym_piece *p) {
+emg_status jsym_window_densities(jsym_piece *p, double window, int per_quarter, double **out, int32_t *nout) {
     const jsym_seq *s = &p->seq;
     /* MIDIMethods.getSecondsPerTick: like the tempo map, but its default is 1 / (int) ticks per second */
     double wdefault = 1.0 / (double)jsym_d2i((double)p->L / ((double)p->us / 1000000.0));
-    double window = 8.0 * p->avg_qn;
     double total = (double)p->us / 1000000.0;
     int64_t len = p->L + 1;
 
@@ -483,9 +535,8 @@ static emg_status build_windows(jsym_piece *p) {
     }
 #undef PUSH_TEMPO
 
-    /* Note Density per Quarter Note of each window, from its own MIDIIntermediateRepresentations */
-    p->win_density = xmalloc(sizeof(double) * (size_t)nw);
-    p->nwin = nw;
+    /* Note Density (per Quarter Note) of each window, from its own MIDIIntermediateRepresentations */
+    double *dens = xmalloc(sizeof(double) * (size_t)nw);
     int64_t ti = 0;
     for (int32_t w = 0; w < nw; w++) {
         int64_t t0 = ti;
@@ -500,8 +551,10 @@ static emg_status build_windows(jsym_piece *p) {
         double nps = dur_int != 0 ? (double)count[w] / dur : 0.0;
         double avg_tick = dur / (double)maxt[w];  /* 0 / 0 = NaN for an empty window, as in Java */
         double avg_qn = (double)p->R * avg_tick;
-        p->win_density[w] = nps * avg_qn;
+        dens[w] = per_quarter ? nps * avg_qn : nps;
     }
+    *out = dens;
+    *nout = nw;
     free(tm_w); free(tm_t); free(tm_mpq);
     free(count); free(maxt);
     free(ws); free(we);
@@ -547,8 +600,23 @@ emg_status jsym_need(jsym_piece *p, unsigned mask) {
     if (todo & JSYM_G_RHYTHM) build_rhythm(p);
     if (todo & JSYM_G_BEAT) { st = build_beat(p); if (st.code) return st; }
     if (todo & JSYM_G_SLICES) build_slices(p);
-    if (todo & JSYM_G_WINDOWS) { st = build_windows(p); if (st.code) return st; }
+    if (todo & JSYM_G_WINDOWS) {
+        st = jsym_window_densities(p, 8.0 * p->avg_qn, 1, &p->win_density, &p->nwin);
+        if (st.code) return st;
+    }
+    if (todo & JSYM_G_WINDOWS5) {
+        st = jsym_window_densities(p, 5.0, 0, &p->win5_density, &p->nwin5);
+        if (st.code) return st;
+    }
     if (todo & JSYM_G_CHANNOTES) build_channotes(p);
+    if (todo & JSYM_G_VOICES) jsym_build_voices(p);
+    if (todo & JSYM_G_INSTR) jsym_build_instr(p);
+    if (todo & JSYM_G_DURATIONS) jsym_build_durations(p);
+    if (todo & JSYM_G_ATTACKS) jsym_build_attacks(p);
+    if (todo & JSYM_G_RESTS) {
+        if (!(p->have & JSYM_G_SLICES) && !(todo & JSYM_G_SLICES)) { build_slices(p); p->have |= JSYM_G_SLICES; }
+        jsym_build_rests(p);
+    }
     p->have |= todo;
     return st;
 }

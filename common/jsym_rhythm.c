@@ -65,11 +65,6 @@ emg_status jsym_f_rhythmic_value_kurtosis(jsym_piece *p, double *out) {
     return emg_ok();
 }
 
-static int cmp_dbl(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static double *runs_as_double(const jsym_piece *p, int a, int b) {
     double *x = xmalloc(sizeof(double) * (size_t)(p->runs_first[b] - p->runs_first[a] + 1));
     for (int32_t k = p->runs_first[a]; k < p->runs_first[b]; k++) x[k - p->runs_first[a]] = (double)p->runs[k];
@@ -82,10 +77,7 @@ emg_status jsym_f_rv_median_run_lengths_histogram(jsym_piece *p, double *out) {
         int32_t n = p->runs_first[i + 1] - p->runs_first[i];
         if (n < 1) { out[i] = 0; continue; }
         double *x = runs_as_double(p, i, i + 1);
-        /* getMedianValue: the value at the upper middle of the sorted runs */
-        qsort(x, (size_t)n, sizeof(double), cmp_dbl);
-        double med = x[n / 2];
-        out[i] = med;
+        out[i] = jsym_median(x, n);  /* getMedianValue: the upper middle of the sorted runs */
         free(x);
     }
     jsym_normalize(out, 12);
@@ -227,24 +219,147 @@ emg_status jsym_f_duration_in_seconds(jsym_piece *p, double *out) {
     return emg_ok();
 }
 
-static int cmp_i32(const void *a, const void *b) {
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* seconds between consecutive attack ticks, counting only the ticks strictly between them */
 emg_status jsym_f_variability_of_time_between_attacks(jsym_piece *p, double *out) {
-    int32_t *t = xmalloc(sizeof(int32_t) * (size_t)(p->nnotes + 1));
-    for (int32_t i = 0; i < p->nnotes; i++) t[i] = p->notes[i].start;
-    int32_t n = p->nnotes;
-    qsort(t, (size_t)n, sizeof(int32_t), cmp_i32);
-    int32_t m = 0;
-    for (int32_t i = 0; i < n; i++)
-        if (m == 0 || t[m - 1] != t[i]) t[m++] = t[i];
-    double *iv = xmalloc(sizeof(double) * (size_t)(m + 1));
-    for (int32_t i = 1; i < m; i++) iv[i - 1] = jsym_sum_tick_seconds(p, 0.0, (int64_t)t[i - 1] + 1, t[i]);
-    out[0] = m - 1 <= 0 ? 0.0 : jsym_stddev(iv, m - 1);
-    free(iv);
-    free(t);
+    NEED(JSYM_G_ATTACKS);
+    out[0] = p->nattack_iv <= 0 ? 0.0 : jsym_stddev(p->attack_iv, p->nattack_iv);
+    return emg_ok();
+}
+
+/* ---- meter (R-1 .. R-8): overall_metadata's time signatures (4/4 if none) ---- */
+
+emg_status jsym_f_initial_time_signature(jsym_piece *p, double *out) {
+    out[0] = p->nts ? p->ts_num[0] : 4.0;
+    out[1] = p->nts ? p->ts_den[0] : 4.0;
+    return emg_ok();
+}
+static int initial_numerator_in(const jsym_piece *p, const int *set, int n) {
+    int num = p->nts ? p->ts_num[0] : 4;
+    for (int i = 0; i < n; i++)
+        if (num == set[i]) return 1;
+    return 0;
+}
+#define METER(name, ...)                                                     \
+    emg_status jsym_f_##name(jsym_piece *p, double *out) {                   \
+        static const int set[] = {__VA_ARGS__};                              \
+        out[0] = initial_numerator_in(p, set, (int)(sizeof set / sizeof set[0])); \
+        return emg_ok();                                                     \
+    }
+METER(simple_initial_meter, 2, 3, 4)
+METER(compound_initial_meter, 6, 9, 12, 15, 18, 24)
+METER(complex_initial_meter, 5, 7, 9, 11, 13, 15, 22, 25)
+METER(duple_initial_meter, 2, 6)
+METER(triple_initial_meter, 3, 9)
+METER(quadruple_initial_meter, 4, 12)
+#undef METER
+
+/* distinct "numerator/denominator" strings among all time signatures (1 if none) */
+emg_status jsym_f_metrical_diversity(jsym_piece *p, double *out) {
+    int32_t distinct = 0;
+    for (int32_t i = 0; i < p->nts; i++) {
+        int seen = 0;
+        for (int32_t j = 0; j < i && !seen; j++) seen = p->ts_num[j] == p->ts_num[i] && p->ts_den[j] == p->ts_den[i];
+        distinct += !seen;
+    }
+    out[0] = p->nts ? distinct : 1;
+    return emg_ok();
+}
+
+/* ---- rhythmic values, part 2 (R-14 .. R-39) ---- */
+
+emg_status jsym_f_range_of_rv(jsym_piece *p, double *out) {
+    NEED(JSYM_G_RHYTHM);
+    int lo = 12, hi = -1;
+    for (int i = 0; i < 12; i++)
+        if (p->rv_hist[i] > 0.0) { if (lo == 12) lo = i; hi = i; }
+    out[0] = (lo == 12 || hi == -1) ? 0 : hi - lo;
+    return emg_ok();
+}
+emg_status jsym_f_number_of_different_rv_present(jsym_piece *p, double *out) {
+    NEED(JSYM_G_RHYTHM);
+    int c = 0;
+    for (int i = 0; i < 12; i++) c += p->rv_hist[i] > 0.0;
+    out[0] = c;
+    return emg_ok();
+}
+emg_status jsym_f_number_of_common_rv_present(jsym_piece *p, double *out) {
+    NEED(JSYM_G_RHYTHM);
+    int c = 0;
+    for (int i = 0; i < 12; i++) c += p->rv_hist[i] >= 0.15;
+    out[0] = c;
+    return emg_ok();
+}
+emg_status jsym_f_prevalence_of_dotted_notes(jsym_piece *p, double *out) {
+    NEED(JSYM_G_RHYTHM);
+    const double *h = p->rv_hist;
+    out[0] = h[3] + h[5] + h[7] + h[9] + h[11];
+    return emg_ok();
+}
+/* the per-note values are grouped by rhythmic value in ascending order, so the smallest is the
+ * first value present and the largest the last */
+emg_status jsym_f_shortest_rv(jsym_piece *p, double *out) {
+    NEED(JSYM_G_RHYTHM);
+    int k = 0;
+    while (k < 11 && p->rv_count[k] == 0) k++;
+    out[0] = rv_quarters[k];
+    return emg_ok();
+}
+emg_status jsym_f_longest_rv(jsym_piece *p, double *out) {
+    NEED(JSYM_G_RHYTHM);
+    int k = 11;
+    while (k > 0 && p->rv_count[k] == 0) k--;
+    out[0] = rv_quarters[k];
+    return emg_ok();
+}
+emg_status jsym_f_mean_rv(jsym_piece *p, double *out) {
+    NEED(JSYM_G_RHYTHM);
+    double *x = rv_each_note(p);
+    out[0] = jsym_mean(x, p->nnotes);
+    free(x);
+    return emg_ok();
+}
+emg_status jsym_f_rv_skewness(jsym_piece *p, double *out) {
+    NEED(JSYM_G_RHYTHM);
+    double *x = rv_each_note(p);
+    out[0] = jsym_median_skewness(x, p->nnotes);
+    free(x);
+    return emg_ok();
+}
+
+/* MathAndStatsMethods.getIndexOfSecondLargest: starts at 0 even when 0 is the largest */
+static int second_largest(const double *h, int n) {
+    int m = jsym_argmax(h, n), s = 0;
+    for (int i = 0; i < n; i++)
+        if (i != m && h[i] > h[s]) s = i;
+    return s;
+}
+emg_status jsym_f_relative_prevalence_of_most_common_rv(jsym_piece *p, double *out) {
+    NEED(JSYM_G_RHYTHM);
+    int m = jsym_argmax(p->rv_hist, 12), s = second_largest(p->rv_hist, 12);
+    out[0] = p->rv_hist[m] == 0.0 ? 0.0 : p->rv_hist[s] / p->rv_hist[m];
+    return emg_ok();
+}
+emg_status jsym_f_difference_between_most_common_rv(jsym_piece *p, double *out) {
+    NEED(JSYM_G_RHYTHM);
+    int m = jsym_argmax(p->rv_hist, 12), s = second_largest(p->rv_hist, 12);
+    out[0] = m > s ? m - s : s - m;
+    return emg_ok();
+}
+
+emg_status jsym_f_median_rv_run_length(jsym_piece *p, double *out) {
+    NEED(JSYM_G_RHYTHM);
+    double *x = runs_as_double(p, 0, 12);
+    out[0] = jsym_median(x, p->runs_first[12]);
+    free(x);
+    return emg_ok();
+}
+emg_status jsym_f_mean_rv_offset(jsym_piece *p, double *out) {
+    NEED(JSYM_G_RHYTHM);
+    out[0] = jsym_mean(p->rv_offsets, p->nnotes);
+    return emg_ok();
+}
+emg_status jsym_f_median_rv_offset(jsym_piece *p, double *out) {
+    NEED(JSYM_G_RHYTHM);
+    out[0] = jsym_median(p->rv_offsets, p->nnotes);
     return emg_ok();
 }

@@ -6,7 +6,12 @@
  * least 99.5% of the reference files agree, per value; a reference file for which we give no
  * values counts as a disagreement for all of them. The test prints per-feature pass rates and the
  * worst cases, and fails if any implemented value misses the bar or if any of the 58 features
- * behind EmoGen's attributes is not implemented. */
+ * behind EmoGen's attributes is not implemented.
+ *
+ * It also checks the general window split (jsym_window.c, behind `emogen features --window`)
+ * against jSymbolic: cutting each file as Note Density per Quarter Note Variability (8 average
+ * quarter notes) and Note Density Variability (5 s) do, and reading each window's density from
+ * its own sequence, must give the reference values of those two features. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +20,8 @@
 
 #include "csv.h"
 #include "jsym.h"
+#include "jsym_engine.h"
+#include "jsym_window.h"
 #include "test_util.h"
 
 #define ABS_TOL 1e-9
@@ -28,6 +35,23 @@ static int agree(double ours, double ref) {
     if (isinf(ours)) return 0;
     return fabs(ours - ref) <= ABS_TOL + REL_TOL * fabs(ref);
 }
+
+/* standard deviation of the densities of the general split's windows (0 under 2 windows) */
+static double split_variability(const jsym_piece *p, double window_s, int per_quarter) {
+    int32_t *st = NULL, *en = NULL, n = 0;
+    if (jsym_window_bounds(p, window_s, 0.0, 1000000, &st, &en, &n).code) return INFINITY;
+    jsym_seq *q = calloc((size_t)n, sizeof(jsym_seq));
+    double *d = malloc(sizeof(double) * (size_t)n), v = INFINITY;
+    if (!jsym_window_split(p, st, en, n, q).code) {
+        for (int32_t w = 0; w < n; w++) d[w] = jsym_window_density(&q[w], per_quarter);
+        v = n < 2 ? 0.0 : jsym_stddev(d, n);
+    }
+    for (int32_t w = 0; w < n; w++) jsym_seq_free(&q[w]);
+    free(q); free(d); free(st); free(en);
+    return v;
+}
+
+static long split_checked, split_agree;
 
 static void run_csv(const char *shared, const char *csv_name, value_stat *vs, long *files, long *no_values) {
     char path[4096];
@@ -67,11 +91,23 @@ static void run_csv(const char *shared, const char *csv_name, value_stat *vs, lo
         emg_status st = emg_ok();
         if (!buf) st = emg_statusf(1, "cannot read %s", path);
         else st = emg_jsym_compute(buf, len, &req, ours);
-        free(buf);
         if (st.code) {
             (*no_values)++;
             fprintf(stderr, "no values for %s: %s\n", fields[0], st.msg);
         }
+        /* the general window split against the two windowed features' reference values */
+        jsym_piece p;
+        if (buf && !jsym_piece_build(&p, buf, len).code) {
+            int c8 = emg_jsym_find_value("Note Density per Quarter Note Variability") + 1;
+            int c5 = emg_jsym_find_value("Note Density Variability") + 1;
+            int a8 = agree(split_variability(&p, 8.0 * p.avg_qn, 1), strtod(fields[c8], NULL));
+            int a5 = agree(split_variability(&p, 5.0, 0), strtod(fields[c5], NULL));
+            split_checked += 2;
+            split_agree += a8 + a5;
+            if (!a8 || !a5) fprintf(stderr, "window split differs from jSymbolic on %s (%s)\n", fields[0], !a8 ? "8 quarters" : "5 s");
+            jsym_piece_free(&p);
+        }
+        free(buf);
         for (int v = 0; v < EMG_JSYM_NVALUES; v++) {
             int ft = emg_jsym_value_feature(v);
             if (!req.want[ft]) continue;
@@ -155,6 +191,9 @@ int main(void) {
            cmp_total ? 100.0 * (double)cmp_exact / (double)cmp_total : 0.0);
     CHECK(cmp_total > 0);
     printf("features behind EmoGen's attributes not implemented: %d\n", emogen_missing);
+    printf("general window split vs the windowed features' reference values: %ld of %ld agree\n", split_agree, split_checked);
+    CHECK(split_checked >= 800);
+    CHECK_EQ_INT(split_agree, split_checked);
     CHECK_EQ_INT(emogen_missing, 0);
     free(vs);
     return TEST_DONE();
