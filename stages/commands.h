@@ -17,6 +17,7 @@
     X("train", cmd_train, 1, "train EmoGen's attribute-conditioned linear-transformer LM, data-parallel, with HDF5 checkpoints") \
     X("model-check", cmd_model_check, 0, "check the C model (forward, gradients, Adam, decoding) against a PyTorch debug state") \
     X("generate", cmd_generate, 1, "emotion -> attribute vector -> sampled tokens -> MIDI (+ tokens, sidecar, piano roll)") \
+    X("evaluate", cmd_evaluate, 1, "emotion accuracy and attribute control of generated pieces, with baselines -> report") \
     X("map", cmd_map, 1, "give each emotion (Q1..Q4) an attribute vector from the labelled pieces")
 
 #include "context.h"

@@ -14,7 +14,7 @@
 #include "atomic_file.h"
 #include "attributes.h"
 #include "check.h"
-#include "checkpoint.h"
+#include "model_ckpt.h"
 #include "cli.h"
 #include "jsym.h"
 #include "midi_write.h"
@@ -131,30 +131,16 @@ int cmd_generate(emg_ctx *ctx, int argc, char **argv) {
         return emg_usage_error("generate", "give exactly one of --emotion (with --emotions), --attributes, --like");
     if (emotion && !emotions) return emg_usage_error("generate", "--emotion needs --emotions EMOTIONS.json");
     char err[1024];
-    emg_ckpt_dims dims;
-    size_t np = 0;
-    char *cfg_text = NULL, *vocab = NULL, *md5 = NULL;
-    if (emg_ckpt_peek(ckpt, &dims, &np, &cfg_text, err, sizeof err) || emg_ckpt_strings(ckpt, &vocab, &md5, err, sizeof err)) {
+    emg_loaded_model lm;
+    if (emg_model_load(&lm, ckpt, err, sizeof err)) {
         if (ctx->rank == 0) fprintf(stderr, "emogen generate: %s\n", err);
         return 1;
     }
-    emg_model_config mc = emg_model_config_emogen((int)dims.vocab);
-    mc.d_model = (int)dims.d_model; mc.n_layers = (int)dims.layers; mc.n_heads = (int)dims.heads; mc.d_ffn = (int)dims.ffn;
-    mc.attr_num = (int)dims.attrs; mc.attr_buckets = (int)dims.buckets; mc.attr_embed = (int)dims.attr_embed;
-    mc.dropout = 0;
-    emg_model *m = emg_model_create(&mc);
-    emg_vocab_map vm;
+    emg_model *m = lm.m;
+    emg_model_config mc = m->cfg;
+    const emg_vocab_map *vmp = &lm.vm;
+    char *cfg_text = lm.config, *md5 = lm.md5;
     int rc = 0;
-    if (emg_ckpt_read(ckpt, &dims, emg_model_params(m), NULL, NULL, np, NULL, err, sizeof err) ||
-        emg_vocab_map_init(&vm, vocab, err, sizeof err)) {
-        if (ctx->rank == 0) fprintf(stderr, "emogen generate: %s\n", err);
-        emg_model_free(m);
-        return 1;
-    }
-    if (vm.size != mc.vocab) {
-        if (ctx->rank == 0) fprintf(stderr, "emogen generate: %s: vocabulary %s has %d tokens, the model %d\n", ckpt, vocab, vm.size, mc.vocab);
-        rc = 1;
-    }
     /* the attribute vector */
     int A = mc.attr_num;
     int *bits = xmalloc((size_t)A * sizeof *bits);
@@ -228,7 +214,7 @@ int cmd_generate(emg_ctx *ctx, int argc, char **argv) {
     for (long i = ctx->rank; i < count; i += ctx->size) {
         double ts = MPI_Wtime();
         emg_decoder_reset(dec, bits);
-        int64_t n = emg_remi_sample(dec, &vm, &so, seed, (uint64_t)i, toks, &sc);
+        int64_t n = emg_remi_sample(dec, vmp, &so, seed, (uint64_t)i, toks, &sc);
         double secs = MPI_Wtime() - ts;
         my_seconds += secs;
         char base[4200], path[4300];
@@ -322,8 +308,6 @@ int cmd_generate(emg_ctx *ctx, int argc, char **argv) {
 done:
     if (ctx->mpi) MPI_Bcast(&rc, 1, MPI_INT, 0, ctx->comm);
     free(bits);
-    free(cfg_text); free(vocab); free(md5);
-    emg_vocab_map_free(&vm);
-    emg_model_free(m);
+    emg_model_unload(&lm);
     return rc;
 }

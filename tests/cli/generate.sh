@@ -2,7 +2,8 @@
 # generate: `emogen generate` with a small model trained briefly on the sample corpus:
 # - an emotion's vector from emotions.json, an explicit --attributes vector, and --like FILE.mid;
 # - per piece .mid (type 1, 480 ticks per beat), .txt, .json sidecar and .svg; MIDI that reads back;
-# - the same pieces for 1 and 2 ranks (seeds by piece index); clear errors for bad vectors.
+# - the same pieces for 1 and 2 ranks (seeds by piece index); clear errors for bad vectors;
+# - `emogen evaluate` scores them: report.json keys, index.html with the SVG charts, the baselines.
 set -u
 E=${EMOGEN:?}; SRC=${EMOGEN_SOURCE_DIR:?}; C=$SRC/tests/data/corpus
 T=$(mktemp -d /tmp/emogen_gen_test.XXXXXX); trap 'rm -rf "$T"' EXIT
@@ -43,5 +44,19 @@ err=$("$E" generate "${G[@]}" --attributes 0101 -o "$T/x" 2>&1); [ $? != 0 ] && 
   && ok "a vector of the wrong length is refused" || fail "short vector: $err"
 err=$("$E" generate "${G[@]}" --emotions "$T/emotions.json" --emotion Q9 -o "$T/x" 2>&1); [ $? != 0 ] && ok "an unknown emotion is refused" || fail "Q9: $err"
 "$E" generate "${G[@]}" -o "$T/x" >/dev/null 2>&1; [ $? = 2 ] && ok "no vector given: usage error" || fail "no vector"
+# evaluate the 4 Q3 pieces plus 1 per other emotion
+for q in Q1 Q2 Q4; do "$E" generate "${G[@]}" --emotions "$T/emotions.json" --emotion $q -n 1 -o "$T/g1" </dev/null || fail "generate $q"; done
+mpirun -np 2 --oversubscribe "$E" evaluate --generated "$T/g1" --corpus "$T/corpus.h5" --attributes "$T/attrs.json" --out "$T/report" \
+  --metrics "$T/model/metrics.jsonl" --checkpoint "$T/model/step-00000005.h5" --random 3 --trees 20 --quiet </dev/null || fail "evaluate"
+R=$T/report/report.json
+[ "$(jq .pieces "$R")" = 7 ] && ok "evaluate: 7 pieces scored" || fail "evaluate pieces: $(jq .pieces "$R" 2>/dev/null)"
+for k in .emotion.accuracy .emotion.confusion .emotion.per_quadrant.Q3 .attribute_control.mean .attribute_control.per_attribute \
+         .baselines.labelled_pieces_grouped_cv.accuracy .baselines.random_vectors.attribute_control; do
+  [ "$(jq "$k != null" "$R")" = true ] || fail "report.json lacks $k"
+done
+[ "$(jq '.attribute_control.per_attribute | length' "$R")" = 100 ] && ok "report: emotion accuracy, per-attribute control (100), both baselines" || fail "per-attribute"
+[ "$(jq '[.emotion.confusion[][]] | add' "$R")" = 7 ] && ok "confusion matrix counts every piece" || fail "confusion sum"
+for f in index.html attribute_control.svg confusion.svg ceiling_confusion.svg loss.svg; do [ -s "$T/report/$f" ] || fail "report lacks $f"; done
+grep -q "<svg" "$T/report/index.html" && grep -q "Attribute control" "$T/report/index.html" && ok "index.html holds the charts" || fail "index.html"
 [ $fails -eq 0 ] && { echo "generate: all checks passed"; exit 0; }
 echo "generate: $fails checks failed"; exit 1
