@@ -5,7 +5,7 @@
  * Speed: each fit converts X once to float32 columns and to per-feature ranks (index of the value
  * among the feature's distinct values). A node then evaluates a feature either by a histogram of
  * class weights over its rank range (no sort at all, when the range is small against the node) or
- * by radix-sorting (rank, sample) keys; both visit the same split candidates in the same order as
+ * by sorting (rank, sample) keys; both visit the same split candidates in the same order as
  * sklearn's sort-then-scan, so the chosen split is the same. No O(n^2) scan anywhere. */
 #define _POSIX_C_SOURCE 200809L
 #include "rforest.h"
@@ -31,6 +31,7 @@ void emg_forest_opts_default(emg_forest_opts *o) {
     o->min_samples_split = 2;
     o->min_samples_leaf = 1;
     o->bootstrap = 1;
+    o->search = EMG_RF_SEARCH_AUTO;
 }
 
 /* ------------------------------------------------------------------ data prepared once per fit */
@@ -72,6 +73,55 @@ static void insertion_sort_u64(uint64_t *a, int64_t m) {
     }
 }
 
+static void sift_down_u64(uint64_t *a, int64_t root, int64_t m) {
+    for (;;) {
+        int64_t c = 2 * root + 1;
+        if (c >= m) return;
+        if (c + 1 < m && a[c + 1] > a[c]) c++;
+        if (a[root] >= a[c]) return;
+        uint64_t t = a[root]; a[root] = a[c]; a[c] = t;
+        root = c;
+    }
+}
+
+static void heap_sort_u64(uint64_t *a, int64_t m) {
+    for (int64_t i = m / 2 - 1; i >= 0; i--) sift_down_u64(a, i, m);
+    for (int64_t e = m - 1; e > 0; e--) {
+        uint64_t t = a[0]; a[0] = a[e]; a[e] = t;
+        sift_down_u64(a, 0, e);
+    }
+}
+
+/* quicksort (median of three, insertion sort below 24 keys, heap sort past depth 2 log2 m, so
+ * O(m log m) always); for the mid-sized nodes where radix passes cost more than they save */
+static void intro_sort_u64(uint64_t *a, int64_t m, int depth) {
+    while (m > 24) {
+        if (depth-- == 0) { heap_sort_u64(a, m); return; }
+        uint64_t x = a[0], y = a[m / 2], z = a[m - 1];
+        uint64_t pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        int64_t i = 0, j = m - 1;
+        for (;;) {
+            while (a[i] < pivot) i++;
+            while (a[j] > pivot) j--;
+            if (i >= j) break;
+            uint64_t t = a[i]; a[i] = a[j]; a[j] = t;
+            i++;
+            j--;
+        }
+        /* [0, j] <= pivot <= [j + 1, m): recurse into the smaller part, loop on the larger */
+        if (j + 1 < m - j - 1) { intro_sort_u64(a, j + 1, depth); a += j + 1; m -= j + 1; }
+        else { intro_sort_u64(a + j + 1, m - j - 1, depth); m = j + 1; }
+    }
+    insertion_sort_u64(a, m);
+}
+
+static void sort_keys(uint64_t *a, uint64_t *tmp, int64_t m) {
+    if (m >= 1024) { radix_sort_u64(a, tmp, m, 32, 64); return; }
+    int depth = 0;
+    for (int64_t k = m; k > 1; k >>= 1) depth += 2;
+    intro_sort_u64(a, m, depth);
+}
+
 /* float -> uint32 with the same order (for radix sorting floats) */
 static inline uint32_t float_order_bits(float v) {
     uint32_t u;
@@ -98,10 +148,17 @@ static void data_prepare(rf_data *d, const double *X, const int *y, int64_t n, i
     d->max_distinct = 1;
     for (int f = 0; f < F; f++) {
         const float *col = d->xf + (int64_t)f * n;
-        for (int64_t i = 0; i < n; i++) keys[i] = (uint64_t)float_order_bits(col[i]) << 32 | (uint64_t)i;
-        radix_sort_u64(keys, tmp, n, 32, 64);
         d->doff[f] = nd;
         uint32_t *rk = d->rank + (int64_t)f * n;
+        int64_t same = 1;
+        while (same < n && col[same] == col[0]) same++;
+        if (same == n) { /* a constant column (common in jSymbolic data): no sort */
+            dval[nd++] = col[0];
+            memset(rk, 0, (size_t)n * sizeof *rk);
+            continue;
+        }
+        for (int64_t i = 0; i < n; i++) keys[i] = (uint64_t)float_order_bits(col[i]) << 32 | (uint64_t)i;
+        radix_sort_u64(keys, tmp, n, 32, 64);
         for (int64_t k = 0; k < n; k++) {
             int64_t i = (int64_t)(keys[k] & 0xffffffffu);
             if (k == 0 || col[i] != dval[nd - 1]) dval[nd++] = col[i];
@@ -136,13 +193,14 @@ typedef struct {
 
 typedef struct {
     const rf_data *d;
-    int max_features, max_depth, min_split, min_leaf, bootstrap;
+    int max_features, max_depth, min_split, min_leaf, bootstrap, search;
     const double *sample_weight; /* n user weights, or NULL for 1 */
     double *w;                 /* n weights of this tree: user weight x bootstrap count */
     int32_t *samples;          /* node sample lists, partitioned in place */
     uint64_t *keys, *tmp;      /* (rank << 32 | sample) keys of one node and feature */
     double *hist;              /* max_distinct x C class weights per rank */
     uint32_t *hcnt;            /* max_distinct: samples per rank */
+    uint64_t *hbits;           /* max_distinct bits: ranks present in the node */
     int32_t *features;         /* F: [0, n_known) known constant in this node, the rest not */
     int32_t *const_features;   /* F: the known-constant prefix as it was, for siblings/children */
     double *total, *left, *best_left;
@@ -168,6 +226,7 @@ static void work_init(rf_work *W, const rf_data *d, const emg_forest_opts *o) {
     W->min_split = o->min_samples_split;
     W->min_leaf = o->min_samples_leaf;
     W->bootstrap = o->bootstrap;
+    W->search = o->search;
     size_t n = (size_t)d->n, C = (size_t)d->C;
     W->w = xmalloc(n * sizeof *W->w);
     W->samples = xmalloc(n * sizeof *W->samples);
@@ -175,6 +234,7 @@ static void work_init(rf_work *W, const rf_data *d, const emg_forest_opts *o) {
     W->tmp = xmalloc(n * sizeof *W->tmp);
     W->hist = xcalloc((size_t)d->max_distinct * C, sizeof *W->hist);
     W->hcnt = xcalloc((size_t)d->max_distinct, sizeof *W->hcnt);
+    W->hbits = xcalloc((size_t)(d->max_distinct + 63) / 64, sizeof *W->hbits);
     W->features = xmalloc((size_t)F * sizeof *W->features);
     W->const_features = xmalloc((size_t)F * sizeof *W->const_features);
     W->total = xmalloc(C * sizeof *W->total);
@@ -185,7 +245,7 @@ static void work_init(rf_work *W, const rf_data *d, const emg_forest_opts *o) {
 }
 
 static void work_free(rf_work *W) {
-    free(W->w); free(W->samples); free(W->keys); free(W->tmp); free(W->hist); free(W->hcnt);
+    free(W->w); free(W->samples); free(W->keys); free(W->tmp); free(W->hist); free(W->hcnt); free(W->hbits);
     free(W->features); free(W->const_features); free(W->total); free(W->left); free(W->best_left);
     free(W->stack);
 }
@@ -197,17 +257,6 @@ static inline double gini(const double *count, int C, double weight) {
     return 1.0 - sq / (weight * weight);
 }
 
-/* sklearn's proxy_impurity_improvement: -w_right * gini_right - w_left * gini_left */
-static inline double gini_proxy(const double *left, const double *total, int C, double wl, double wr) {
-    double sql = 0.0, sqr = 0.0;
-    for (int c = 0; c < C; c++) {
-        double l = left[c], r = total[c] - l;
-        sql += l * l;
-        sqr += r * r;
-    }
-    return -wr * (1.0 - sqr / (wr * wr)) - wl * (1.0 - sql / (wl * wl));
-}
-
 /* sklearn's threshold: the midpoint of the two neighbours, or the lower one if the midpoint
  * rounds up onto the upper one (or overflows) */
 static inline double split_threshold(float lo, float hi) {
@@ -217,26 +266,40 @@ static inline double split_threshold(float lo, float hi) {
 }
 
 /* A split candidate between two present neighbouring values lo < hi of feature f, with n_left
- * samples (weight wl, class weights left[]) on the left: keep it if strictly better. */
-static inline void consider(rf_work *W, rf_split *best, int f, float lo, float hi, int64_t start,
-                            int64_t n_left, int64_t m, double wl, double wn) {
+ * samples (weight wl, class weights left[]) on the left: keep it if strictly better.
+ * sklearn's proxy, -wr (1 - sqr / wr^2) - wl (1 - sql / wl^2), equals sql / wl + sqr / wr - wn;
+ * a candidate whose division-free form sql wr + sqr wl falls short of the best one's by more than
+ * a relative 1e-10 (rounding is ~1e-15) cannot win, and skips the two divisions. Every other
+ * candidate is compared with sklearn's own formula, so the chosen split is the one sklearn takes. */
+static inline __attribute__((always_inline)) void consider(rf_work *W, rf_split *best, int f, float lo,
+                                                          float hi, int64_t start, int64_t n_left, int64_t m,
+                                                          double wl, double wn, const double *left,
+                                                          const double *total, const int C) {
     if (!(hi > lo + RF_FEATURE_THRESHOLD)) return; /* sklearn treats them as one value */
     if (n_left < W->min_leaf || m - n_left < W->min_leaf) return;
-    int C = W->d->C;
-    double proxy = gini_proxy(W->left, W->total, C, wl, wn - wl);
+    double wr = wn - wl, sql = 0.0, sqr = 0.0;
+    for (int c = 0; c < C; c++) {
+        double l = left[c], r = total[c] - l;
+        sql += l * l;
+        sqr += r * r;
+    }
+    if (sql * wr + sqr * wl < (best->proxy + wn) * (wl * wr) * (1.0 - 1e-10)) return;
+    double proxy = -wr * (1.0 - sqr / (wr * wr)) - wl * (1.0 - sql / (wl * wl));
     if (proxy > best->proxy) {
         best->proxy = proxy;
         best->feature = f;
         best->threshold = split_threshold(lo, hi);
         best->pos = start + n_left;
-        memcpy(W->best_left, W->left, (size_t)C * sizeof *W->left);
+        memcpy(W->best_left, left, (size_t)C * sizeof *left);
     }
 }
 
-/* Evaluates feature f on samples[start, end); returns 0 if the feature is constant there. */
-static int evaluate_feature(rf_work *W, int f, int64_t start, int64_t end, double wn, rf_split *best) {
+/* Evaluates feature f on samples[start, end); returns 0 if the feature is constant there.
+ * C is the number of classes, a constant in the specialised copies below. */
+static inline __attribute__((always_inline)) int evaluate_feature_c(rf_work *W, int f, int64_t start,
+                                                                    int64_t end, double wn, rf_split *best,
+                                                                    const int C) {
     const rf_data *d = W->d;
-    const int C = d->C;
     const int64_t m = end - start;
     const uint32_t *rk = d->rank + (int64_t)f * d->n;
     const float *dv = d->dval + d->doff[f];
@@ -251,45 +314,72 @@ static int evaluate_feature(rf_work *W, int f, int64_t start, int64_t end, doubl
         if (r > rmax) rmax = r;
     }
     if (dv[rmax] <= dv[rmin] + RF_FEATURE_THRESHOLD) return 0; /* sklearn's "constant" */
-    memset(W->left, 0, (size_t)C * sizeof *W->left);
+    /* the class sums live in locals for small C, so that they stay in registers */
+    double left_small[4], total_small[4];
+    double *left = C <= 4 ? left_small : W->left;
+    const double *total = W->total;
+    if (C <= 4) {
+        for (int c = 0; c < C; c++) total_small[c] = W->total[c];
+        total = total_small;
+    }
+    for (int c = 0; c < C; c++) left[c] = 0.0;
     double wl = 0.0;
     int64_t range = (int64_t)rmax - rmin + 1;
-    if (range <= 4 * m + 256) {
-        /* histogram over the rank range: class weights and sample counts per distinct value */
+    int use_hist = W->search == EMG_RF_SEARCH_HISTOGRAM ||
+                   (W->search == EMG_RF_SEARCH_AUTO && (range >> 6) <= 2 * m + 16);
+    if (use_hist) {
+        /* histogram over the rank range: class weights and sample counts per distinct value, and
+         * a bitmap of the present ranks, so that empty ranks cost 1/64 of a word each */
         double *hist = W->hist;
         uint32_t *hcnt = W->hcnt;
+        uint64_t *bits = W->hbits;
         for (int64_t p = 0; p < m; p++) {
             uint32_t s = (uint32_t)keys[p];
             int64_t b = (int64_t)(keys[p] >> 32) - rmin;
             hist[b * C + y[s]] += w[s];
             hcnt[b]++;
+            bits[b >> 6] |= UINT64_C(1) << (b & 63);
         }
         int64_t n_left = 0, prev = -1;
-        for (int64_t b = 0; b < range; b++) {
-            if (!hcnt[b]) continue;
-            if (prev >= 0) consider(W, best, f, dv[rmin + prev], dv[rmin + b], start, n_left, m, wl, wn);
-            double *h = hist + b * C;
-            for (int c = 0; c < C; c++) { W->left[c] += h[c]; wl += h[c]; h[c] = 0.0; }
-            n_left += hcnt[b];
-            hcnt[b] = 0;
-            prev = b;
+        for (int64_t q = 0; q <= (range - 1) >> 6; q++) {
+            uint64_t word = bits[q];
+            bits[q] = 0;
+            while (word) {
+                int64_t b = q * 64 + __builtin_ctzll(word);
+                word &= word - 1;
+                if (prev >= 0) consider(W, best, f, dv[rmin + prev], dv[rmin + b], start, n_left, m, wl, wn, left, total, C);
+                double *h = hist + b * C;
+                for (int c = 0; c < C; c++) { left[c] += h[c]; wl += h[c]; h[c] = 0.0; }
+                n_left += hcnt[b];
+                hcnt[b] = 0;
+                prev = b;
+            }
         }
     } else {
         /* sort (rank, sample) keys by rank, then scan runs of equal rank */
-        if (m <= 32) insertion_sort_u64(keys, m);
-        else radix_sort_u64(keys, W->tmp, m, 32, 64);
+        sort_keys(keys, W->tmp, m);
         uint32_t prev = (uint32_t)(keys[0] >> 32);
         for (int64_t p = 0; p < m; p++) {
             uint32_t r = (uint32_t)(keys[p] >> 32), s = (uint32_t)keys[p];
             if (r != prev) {
-                consider(W, best, f, dv[prev], dv[r], start, p, m, wl, wn);
+                consider(W, best, f, dv[prev], dv[r], start, p, m, wl, wn, left, total, C);
                 prev = r;
             }
-            W->left[y[s]] += w[s];
+            left[y[s]] += w[s];
             wl += w[s];
         }
     }
     return 1;
+}
+
+/* the class loops unrolled for EmoGen's 4 quadrants (and 2, 3); any other C takes the generic copy */
+static int evaluate_feature(rf_work *W, int f, int64_t start, int64_t end, double wn, rf_split *best) {
+    switch (W->d->C) {
+    case 2: return evaluate_feature_c(W, f, start, end, wn, best, 2);
+    case 3: return evaluate_feature_c(W, f, start, end, wn, best, 3);
+    case 4: return evaluate_feature_c(W, f, start, end, wn, best, 4);
+    default: return evaluate_feature_c(W, f, start, end, wn, best, W->d->C);
+    }
 }
 
 /* sklearn's BestSplitter.node_split on samples[start, end): draws features uniformly without
@@ -442,6 +532,9 @@ static void fit_tree(rf_work *W, uint64_t seed, int tree, rf_nodes *T) {
 /* ------------------------------------------------------------------ validation, fit, gather */
 
 static emg_status validate_x(const double *X, int64_t n, int F) {
+    int all_small = 1; /* fast pass: |v| <= FLT_MAX is false for NaN too */
+    for (int64_t k = 0; k < n * F; k++) all_small &= fabs(X[k]) <= FLT_MAX;
+    if (all_small) return emg_ok();
     for (int64_t i = 0; i < n; i++)
         for (int f = 0; f < F; f++) {
             double v = X[i * F + f];
@@ -531,7 +624,7 @@ emg_status emg_forest_fit_weighted(const double *X, const int *y, const double *
     if (n < 1 || n > INT32_MAX || F < 1 || C < 1 || (int64_t)n * F > INT64_MAX / 8)
         return emg_statusf(EMG_RF_BAD_ARG, "bad sizes: n=%lld, F=%d, C=%d", (long long)n, F, C);
     if (o->n_trees < 1 || o->max_features < 0 || o->max_depth < 0 || o->min_samples_split < 2 ||
-        o->min_samples_leaf < 1)
+        o->min_samples_leaf < 1 || o->search < EMG_RF_SEARCH_AUTO || o->search > EMG_RF_SEARCH_SORT)
         return emg_statusf(EMG_RF_BAD_ARG,
                            "bad options: n_trees=%d max_features=%d max_depth=%d min_samples_split=%d "
                            "min_samples_leaf=%d", o->n_trees, o->max_features, o->max_depth,
@@ -648,6 +741,7 @@ void emg_forest_tree_importances(const emg_forest *f, int tree, double *imp) {
         const emg_tree_node *l = &nodes[a->left], *r = &nodes[a->right];
         imp[a->feature] += a->weight * a->impurity - l->weight * l->impurity - r->weight * r->impurity;
     }
+    if (!(nodes[0].weight > 0.0)) return; /* a single leaf without weight: no decrease anywhere */
     for (int j = 0; j < F; j++) imp[j] /= nodes[0].weight;
     double norm = 0.0;
     for (int j = 0; j < F; j++) norm += imp[j];
@@ -678,6 +772,7 @@ void emg_forest_importances(const emg_forest *f, double *imp) {
 static const char rf_magic[8] = {'E', 'M', 'G', 'R', 'F', '0', '0', '1'};
 
 size_t emg_forest_serialize(const emg_forest *f, void *buf, size_t cap) {
+    if (!f->tree_start) return 0; /* an empty (failed or freed) forest */
     int64_t nn = f->tree_start[f->n_trees];
     size_t need = 8 + 4 * sizeof(int32_t) + sizeof(int64_t) + (size_t)(f->n_trees + 1) * sizeof(int64_t) +
                   (size_t)nn * sizeof(emg_tree_node) + (size_t)nn * (size_t)f->n_classes * sizeof(double);

@@ -34,6 +34,9 @@
 
 enum { EMG_RF_OK = 0, EMG_RF_BAD_ARG = 1, EMG_RF_BAD_VALUE = 2, EMG_RF_BAD_BUFFER = 3 };
 
+/* how a node scans a feature; all give the same forest (tests compare them), only speed differs */
+enum { EMG_RF_SEARCH_AUTO = 0, EMG_RF_SEARCH_HISTOGRAM = 1, EMG_RF_SEARCH_SORT = 2 };
+
 typedef struct emg_forest_opts {
     int n_trees;           /* 100 (n_estimators) */
     uint64_t seed;         /* 2022 (random_state): tree t uses emg_rng_make(seed, t) */
@@ -42,6 +45,7 @@ typedef struct emg_forest_opts {
     int min_samples_split; /* 2 */
     int min_samples_leaf;  /* 1 */
     int bootstrap;         /* 1: n draws with replacement; 0: every sample once, weight 1 */
+    int search;            /* EMG_RF_SEARCH_AUTO (default); the others force one scan, for tests */
 } emg_forest_opts;
 
 /* scikit-learn's defaults with n_estimators=100, random_state=2022 */
