@@ -62,6 +62,7 @@ const char *emg_model_config_invalid(const emg_model_config *c) {
     if (c->d_model < 4 || c->d_model % 2 || c->d_model > 65536) return "d_model must be even, in [4, 65536]";
     if (c->n_layers < 1 || c->n_layers > 1000) return "n_layers must be in [1, 1000]";
     if (c->n_heads < 1 || c->d_model % c->n_heads) return "n_heads must divide d_model";
+    if (c->d_model / c->n_heads > 1024) return "head size d_model / n_heads must be <= 1024";
     if (c->d_ffn < 1 || c->d_ffn > (1 << 20)) return "d_ffn must be in [1, 2^20]";
     if (c->attr_num < 0 || c->attr_buckets < 1 || c->attr_embed < 1) return "bad attribute sizes";
     if ((long)c->attr_num * c->attr_embed > (1 << 24)) return "attr_num * attr_embed too large";
@@ -382,6 +383,20 @@ static void encoder_forward(float *out, const int *src, const int *pos, const fl
 /* ---------------------------------------------------------------------------------------------
  * forward
  * ------------------------------------------------------------------------------------------- */
+/* log(sum_v exp(l_v)) of one logits row */
+static float row_lse(const float *lr, int V) {
+    const float mx = emg_vec_max(lr, V);
+    float e[512];
+    double s = 0.0;
+    for (int v0 = 0; v0 < V; v0 += 512) {
+        const int cn = V - v0 < 512 ? V - v0 : 512;
+        for (int i = 0; i < cn; i++) e[i] = lr[v0 + i] - mx;
+        emg_vec_expf(e, e, (size_t)cn);
+        s += emg_vec_sum(e, cn);
+    }
+    return (float)((double)mx + log(s));
+}
+
 double emg_model_forward(emg_model *m, const int *src, const int *tgt, const int *cmd, int B, int T) {
     const emg_model_config *c = &m->cfg;
     const int d = c->d_model, F = c->d_ffn, V = c->vocab, H = c->n_heads, Dh = d / H, A = c->attr_num;
@@ -457,14 +472,10 @@ double emg_model_forward(emg_model *m, const int *src, const int *tgt, const int
     long ntok = 0;
     for (long n = 0; n < N; n++) {
         const float *lr = a->logits + (size_t)n * V;
-        float mx = lr[0];
-        for (int v = 1; v < V; v++) mx = lr[v] > mx ? lr[v] : mx;
-        double s = 0.0;
-        for (int v = 0; v < V; v++) s += expf(lr[v] - mx);
-        const double lse = (double)mx + log(s);
-        a->lse[n] = (float)lse;
+        const float lse = row_lse(lr, V);
+        a->lse[n] = lse;
         if (tgt && tgt[n] != c->pad_idx) {
-            loss += lse - (double)lr[tgt[n]];
+            loss += (double)lse - (double)lr[tgt[n]];
             ntok++;
         }
     }
@@ -503,7 +514,9 @@ void emg_model_backward(emg_model *m, double norm) {
             continue;
         }
         const float lse = a->lse[n];
-        for (int v = 0; v < V; v++) lr[v] = expf(lr[v] - lse) * scale;
+        for (int v = 0; v < V; v++) lr[v] -= lse;
+        emg_vec_expf(lr, lr, (size_t)V);
+        for (int v = 0; v < V; v++) lr[v] *= scale;
         lr[tg] -= scale;
     }
     /* logits = lnf out_proj^T */

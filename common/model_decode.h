@@ -64,7 +64,7 @@ emg_sample_opts emg_sample_opts_emogen(void);
 
 /* the token chosen from raw logits [V] at generation step `step`, with uniform u in [0, 1)
  * (unused when greedy). n_kept (may be NULL) receives the nucleus size (V for greedy).
- * work: 2V doubles, iwork: V ints. */
+ * work: 2V doubles; iwork: V ints (reserved, currently unused; may be NULL). */
 int emg_sample_token(const float *logits, int V, int pad_idx, int eos_idx, long step, const emg_sample_opts *o,
                      double u, int *n_kept, double *work, int *iwork);
 /* the same on row b of the decoder's last logits, with its workspace */

@@ -8,6 +8,9 @@
 
 /* y[N,OC] = x[N,C] W[OC,C]^T + b[OC]   (b may be NULL)   -- cblas_sgemm */
 void emg_linear_forward(float *y, const float *x, const float *W, const float *b, long N, int C, int OC);
+/* the same for a few rows (the decoder: one token per sequence), as a streaming matrix-vector
+ * kernel that reads W once per 4 rows; not BLAS (see model_layers.c) */
+void emg_linear_forward_rows(float *y, const float *x, const float *W, const float *b, long N, int C, int OC);
 /* dx[N,C] = dy[N,OC] W[OC,C] (accumulate_dx: += instead of =); dW[OC,C] += dy^T x; db[OC] += sum_n dy
  * (dx, dW, db may each be NULL to skip) */
 void emg_linear_backward(float *dx, float *dW, float *db, const float *dy, const float *x, const float *W,
@@ -34,7 +37,7 @@ void emg_phi_backward(float *d, const float *phi, const int *keep_row, long N, i
 /* causal linear attention, per batch row b and head h, as a sequential scan over t:
  *   S_t = S_{t-1} + K_t V_t^T ; z_t = z_{t-1} + K_t ; out_t = (Q_t S_t) / (Q_t . z_t + eps)
  * Q, K, V, out: [B, T, H*Dh] (head h = columns h*Dh ..); rden [B, H, T] = 1/(Q_t.z_t + eps).
- * work: 2*Dh*Dh + 2*Dh floats. */
+ * work: Dh*Dh + Dh floats. */
 void emg_attention_forward(float *out, float *rden, const float *Q, const float *K, const float *V,
                            int B, int T, int H, int Dh, float eps, float *work);
 /* backward: given dout [B,T,H*Dh] (and the forward's out, rden, Q, K, V), write dQ, dK, dV
@@ -50,3 +53,10 @@ void emg_attention_backward(float *dQ, float *dK, float *dV, const float *dout, 
  * (row r = b*T + t, column j) has index ((seq_base + b) * 2^20 + t) * C + j. p == 0: nothing. */
 void emg_dropout_apply(float *x, int B, int T, int C, float p, uint64_t seed, uint64_t step, int site,
                        uint64_t seq_base);
+
+/* y[i] = expf(x[i]) (y == x allowed); libmvec's vector expf where the build's ISA has it */
+void emg_vec_expf(float *y, const float *x, size_t n);
+/* deterministic, vectorised reductions (16 partial sums in a fixed order) */
+float emg_vec_sum(const float *a, int n);
+float emg_vec_dot(const float *a, const float *b, int n);
+float emg_vec_max(const float *a, int n);
