@@ -28,6 +28,8 @@ int labels_load(label_table *t, const char *csv_path, char *err, size_t errlen) 
     if (!fgets(line, sizeof line, f)) { fclose(f); snprintf(err, errlen, "%s: empty", csv_path); return -1; }
     int nh = emg_csv_split(line, h, 64);
     int cf = emg_csv_column(h, nh, "file"), cq = emg_csv_column(h, nh, "quadrant"), cg = emg_csv_column(h, nh, "group");
+    if (cg < 0) cg = emg_csv_column(h, nh, "song_or_piece");  /* the shared data's labels_detail.csv */
+    if (cg < 0) cg = emg_csv_column(h, nh, "song");
     if (cf < 0 || cq < 0) {
         fclose(f);
         snprintf(err, errlen, "%s: needs the columns file and quadrant (optional: group)", csv_path);

@@ -1,5 +1,6 @@
 /* extract_labels.h: the labels CSV (columns `file,quadrant` and optional `group`, as
  * ../shared/data/labelled/labels.csv) matched to the pieces of a MIDI store.
+ * The group column may also be called song_or_piece or song.
  * A row matches a stored file by MD5 when the CSV's `file` exists next to the CSV (its bytes are
  * hashed), else by member path: equal, or one ends with "/" + the other. Rows that match nothing
  * are reported; a piece matched by two rows with different quadrants is an error. */
