@@ -4,7 +4,9 @@
  *   1. inputs: expand --list files, stat, checksum (rank i%P), allgather; drop inputs already in
  *      the previous store (same path, size, mtime, checksum) when --out exists;
  *   2. spread: seekable archives (zip, 7z) big enough to matter are split by entry blocks over all
- *      ranks; the other inputs are taken dynamically from a shared counter, largest first;
+ *      ranks; big compressed streams (tar.gz, ...), which only one reader can decompress, are read by
+ *      one rank that deals their members round-robin to every rank for checking and hashing; the
+ *      other inputs are taken dynamically from a shared counter, largest first;
  *   3. read: walk each assigned input (archive_walk), check each MIDI-signature member with the
  *      lenient MIDI reader, MD5 it, keep its bytes; every member ends as a record (accepted or
  *      rejected with a reason);
@@ -74,43 +76,105 @@ typedef struct run {
     ubuf recs;                    /* packed records of this rank */
     ubuf bytes;                   /* accepted MIDI bytes of this rank */
     int64_t members;
+    /* hand-off: a big compressed stream (tar.gz, ...) cannot be split, so one rank decompresses it
+     * and deals its MIDI members round-robin to every rank, which check and keep them */
+    int handoff;
+    int64_t dealt;
+    ubuf msg;
 } run;
+
+enum { TAG_MEMBER = 71, TAG_DONE = 72 };
 
 static int32_t next_sub(run *r, int64_t entry) {
     if (entry != r->last_entry) { r->last_entry = entry; r->sub = 0; }
     return r->sub++;
 }
 
-static void on_member(void *u, const emg_member *m) {
-    run *r = u;
+/* check one MIDI member with the lenient reader, hash it and keep it (or record the rejection) */
+static void process_member(run *r, int32_t input, const char *input_path, const char *path, const uint8_t *data,
+                           size_t len, int64_t mtime, int64_t entry, int32_t sub) {
     r->members++;
     unpack_rec rec;
     memset(&rec, 0, sizeof rec);
-    rec.input = r->cur_input;
-    rec.entry = m->entry;
-    rec.sub = next_sub(r, m->entry);
-    rec.len = (int64_t)m->len;
-    rec.mtime = m->mtime;
-    rec.path = m->path;
-    emg_md5(m->data, m->len, rec.md5);
+    rec.input = input;
+    rec.entry = entry;
+    rec.sub = sub;
+    rec.len = (int64_t)len;
+    rec.mtime = mtime;
+    rec.path = path;
+    emg_md5(data, len, rec.md5);
     emg_score score;
     emg_midi_opts opts = {r->strict};
-    emg_status st = emg_midi_read(m->data, m->len, &opts, &score);
+    emg_status st = emg_midi_read(data, len, &opts, &score);
     if (st.code) {
         rec.kind = REC_REJECT;
         rec.reason = EMG_REJ_BAD_MIDI;
         rec.detail = st.msg;
-        emg_warn(r->ctx, "%s: %s: rejected: %s", m->input, m->path, st.msg);
+        emg_warn(r->ctx, "%s: %s: rejected: %s", input_path, path, st.msg);
     } else {
         rec.kind = REC_MIDI;
         rec.reason = "";
         rec.detail = "";
         rec.warnings = (int32_t)score.n_warnings;
         rec.local_off = (int64_t)r->bytes.n;
-        ubuf_put(&r->bytes, m->data, m->len);
+        ubuf_put(&r->bytes, data, len);
         emg_score_free(&score);
     }
     rec_pack(&r->recs, &rec);
+}
+
+static void on_member(void *u, const emg_member *m) {
+    run *r = u;
+    int64_t entry = m->entry;
+    int32_t sub = next_sub(r, entry);
+    int dest = r->handoff ? (int)(r->dealt++ % r->ctx->size) : r->ctx->rank;
+    if (dest == r->ctx->rank) {
+        process_member(r, r->cur_input, m->input, m->path, m->data, m->len, m->mtime, entry, sub);
+        return;
+    }
+    /* deal it: [input, entry, sub, mtime, len, path length, path, bytes] */
+    r->msg.n = 0;
+    uint32_t pl = (uint32_t)strlen(m->path);
+    int64_t len = (int64_t)m->len;
+    ubuf_put(&r->msg, &r->cur_input, sizeof r->cur_input);
+    ubuf_put(&r->msg, &entry, sizeof entry);
+    ubuf_put(&r->msg, &sub, sizeof sub);
+    ubuf_put(&r->msg, &m->mtime, sizeof m->mtime);
+    ubuf_put(&r->msg, &len, sizeof len);
+    ubuf_put(&r->msg, &pl, sizeof pl);
+    ubuf_put(&r->msg, m->path, pl);
+    ubuf_put(&r->msg, m->data, m->len);
+    if (r->msg.n > INT32_MAX) FAIL("a member of %zu bytes cannot be dealt", r->msg.n);
+    CHECK_MPI(MPI_Send(r->msg.p, (int)r->msg.n, MPI_BYTE, dest, TAG_MEMBER, r->ctx->comm));
+}
+
+/* a rank that is not the reader: take dealt members until the reader says it is done */
+static void receive_dealt(run *r, int reader, const unpack_input *in) {
+    for (;;) {
+        MPI_Status st;
+        CHECK_MPI(MPI_Probe(reader, MPI_ANY_TAG, r->ctx->comm, &st));
+        int count = 0;
+        MPI_Get_count(&st, MPI_BYTE, &count);
+        if (r->msg.cap < (size_t)count + 1) { r->msg.p = xrealloc(r->msg.p, (size_t)count + 1); r->msg.cap = (size_t)count + 1; }
+        CHECK_MPI(MPI_Recv(r->msg.p, count, MPI_BYTE, reader, st.MPI_TAG, r->ctx->comm, MPI_STATUS_IGNORE));
+        if (st.MPI_TAG == TAG_DONE) return;
+        const uint8_t *p = r->msg.p;
+        int32_t input, sub;
+        int64_t entry, mtime, len;
+        uint32_t pl;
+        memcpy(&input, p, 4); p += 4;
+        memcpy(&entry, p, 8); p += 8;
+        memcpy(&sub, p, 4); p += 4;
+        memcpy(&mtime, p, 8); p += 8;
+        memcpy(&len, p, 8); p += 8;
+        memcpy(&pl, p, 4); p += 4;
+        char *path = xmalloc(pl + 1);
+        memcpy(path, p, pl);
+        path[pl] = 0;
+        p += pl;
+        process_member(r, input, in[input].path, path, p, (size_t)len, mtime, entry, sub);
+        free(path);
+    }
 }
 
 static void on_reject(void *u, const emg_reject *j) {
@@ -238,11 +302,16 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
             in[i].split = in[i].entries > 1;
         }
     }
+    /* big compressed streams are read by one rank that deals their members to all */
+    int *handoff = xcalloc((size_t)(n_inputs ? n_inputs : 1), sizeof *handoff);
+    for (int i = 0; i < n_inputs; i++)
+        handoff[i] = ctx->size > 1 && !in[i].done_before && !in[i].split && !in[i].is_dir &&
+                     in[i].size > total_new / (2 * ctx->size) && !unpack_input_is_seekable_archive(in[i].path);
     /* the queue of unsplit inputs, largest first (ties: input order), the same on every rank */
     int *queue = xmalloc((size_t)(n_inputs ? n_inputs : 1) * sizeof *queue);
     int64_t n_queue = 0;
     for (int i = 0; i < n_inputs; i++)
-        if (!in[i].done_before && !in[i].split) queue[n_queue++] = i;
+        if (!in[i].done_before && !in[i].split && !handoff[i]) queue[n_queue++] = i;
     for (int64_t a = 1; a < n_queue; a++)  /* insertion sort: stable, inputs are few */
         for (int64_t b = a; b > 0 && in[queue[b]].size > in[queue[b - 1]].size; b--) {
             int t = queue[b]; queue[b] = queue[b - 1]; queue[b - 1] = t;
@@ -272,6 +341,26 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
         if (ctx->rank == 0) bytes_in += in[i].size > 0 ? in[i].size : 0;
         emg_progress_update(&prog, ++mine_done);
     }
+    /* streams dealt by their reader (reader = h mod ranks for the h-th such input) */
+    for (int i = 0, h = 0; i < n_inputs; i++) {
+        if (!handoff[i]) continue;
+        int reader = h++ % ctx->size;
+        r.cur_input = i;
+        r.last_entry = -1;
+        if (ctx->rank == reader) {
+            r.handoff = 1;
+            r.dealt = 0;
+            emg_walk_input(in[i].path, &wo, &cb);
+            r.handoff = 0;
+            for (int p = 0; p < ctx->size; p++)
+                if (p != reader) CHECK_MPI(MPI_Send(NULL, 0, MPI_BYTE, p, TAG_DONE, ctx->comm));
+            bytes_in += in[i].size > 0 ? in[i].size : 0;
+        } else {
+            receive_dealt(&r, reader, in);
+        }
+        emg_progress_update(&prog, ++mine_done);
+    }
+    free(handoff);
     /* the rest dynamically, largest first: a rank that finishes early takes more (costs differ by
      * codec and content, not only by size); the global order is restored by the merge */
     cb.want = NULL;
@@ -340,6 +429,7 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
     unpack_store_free(&prev);
     ubuf_free(&r.recs);
     ubuf_free(&r.bytes);
+    ubuf_free(&r.msg);
     for (int i = 0; i < n_inputs; i++) free(in[i].path);
     free(in);
     free(inputs);
