@@ -166,6 +166,7 @@ int emg_h5_get_attr_str(hid_t obj, const char *name, char **out) {
         char *vl = NULL;
         hid_t mt = CHECK_H5(H5Tcopy(H5T_C_S1));
         CHECK_H5(H5Tset_size(mt, H5T_VARIABLE));
+        CHECK_H5(H5Tset_cset(mt, H5Tget_cset(ft)));  /* HDF5 converts neither way between ASCII and UTF-8 */
         CHECK_H5(H5Aread(a, mt, &vl));
         *out = CHECK_PTR(strdup(vl ? vl : ""));
         hid_t s = H5Aget_space(a);
