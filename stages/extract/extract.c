@@ -93,6 +93,7 @@ int cmd_extract(emg_ctx *ctx, int argc, char **argv) {
     if (labels) {
         if (labels_load(&lt, labels, err, sizeof err)) {
             if (ctx->rank == 0) fprintf(stderr, "emogen extract: %s\n", err);
+            corpus_meta_free(&meta);
             emg_midi_store_free(&st);
             cJSON_Delete(cfg);
             return 1;

@@ -217,6 +217,13 @@ int cmd_train(emg_ctx *ctx, int argc, char **argv) {
     }
     int64_t *starts = xmalloc((size_t)(data.n_train / tc.batch + 2) * sizeof *starts);
     int64_t nb = emg_train_epoch_batches(data.n_train, tc.batch, tc.seed, (uint64_t)st.epoch, starts);
+    if (st.batch >= nb) {  /* resumed on a corpus with fewer batches per epoch (e.g. a new corpus version) */
+        if (ctx->rank == 0) emg_warn(ctx, "the checkpoint's batch %lld is past this corpus's %lld batches per epoch: starting the next epoch",
+                                     (long long)st.batch, (long long)nb);
+        st.epoch++;
+        st.batch = 0;
+        nb = emg_train_epoch_batches(data.n_train, tc.batch, tc.seed, (uint64_t)st.epoch, starts);
+    }
     int *src = xmalloc((size_t)tc.batch * (size_t)tc.max_len * sizeof *src);
     int *tgt = xmalloc((size_t)tc.batch * (size_t)tc.max_len * sizeof *tgt);
     int *bits = xmalloc((size_t)tc.batch * (size_t)at.n * sizeof *bits);
