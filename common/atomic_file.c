@@ -2,6 +2,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "atomic_file.h"
 
+#include "check.h"
+
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -19,4 +22,19 @@ int emg_write_file_atomic(const char *path, const char *data, size_t len) {
     }
     if (fsync(fd) != 0 || close(fd) != 0) { unlink(tmp); return -1; }
     return rename(tmp, path);
+}
+
+char *emg_read_file(const char *path, size_t max_bytes, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    if (fseek(f, 0, SEEK_END) != 0) { fclose(f); return NULL; }
+    long n = ftell(f);
+    if (n < 0 || (size_t)n > max_bytes) { fclose(f); errno = n < 0 ? EIO : EFBIG; return NULL; }
+    rewind(f);
+    char *s = xmalloc((size_t)n + 1);
+    size_t got = fread(s, 1, (size_t)n, f);
+    fclose(f);
+    s[got] = 0;
+    if (len) *len = got;
+    return s;
 }

@@ -1,6 +1,7 @@
 /* attributes.c: see attributes.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "attributes.h"
+#include "atomic_file.h"
 #include "check.h"
 #include "jsonconfig.h"
 
@@ -40,23 +41,9 @@ double emg_percentile_sorted(const double *x, int64_t n, double q) {
     return x[lo] + (x[lo + 1] - x[lo]) * frac;
 }
 
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    if (n < 0 || n > (64L << 20)) { fclose(f); return NULL; }
-    char *s = xmalloc((size_t)n + 1);
-    size_t got = fread(s, 1, (size_t)n, f);
-    fclose(f);
-    s[got] = 0;
-    return s;
-}
-
 int emg_attributes_load(emg_attributes *a, const char *path, char *err, size_t errlen) {
     memset(a, 0, sizeof *a);
-    char *text = slurp(path);
+    char *text = emg_read_file(path, (size_t)64 << 20, NULL);
     if (!text) { snprintf(err, errlen, "%s: cannot read: %s", path, emg_errno_str()); return -1; }
     cJSON *doc = cJSON_Parse(text);
     free(text);

@@ -66,20 +66,6 @@ typedef struct piece_set {
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = xmalloc((size_t)(n > 0 ? n : 0) + 1);
-    size_t got = n > 0 ? fread(s, 1, (size_t)n, f) : 0;
-    s[got] = 0;
-    fclose(f);
-    if (len) *len = got;
-    return s;
-}
-
 static int features_of(const uint8_t *midi, size_t len, double *row) {
     emg_jsym_request req;
     emg_jsym_request_set(&req, JSYM_SET_IMPLEMENTED);
@@ -111,14 +97,14 @@ static int load_generated(const char *dir, int A, piece_set *ps, int *skipped, c
     for (int i = 0; i < n; i++) {
         char path[8192];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        char *text = slurp(path, NULL);
+        char *text = emg_read_file(path, (size_t)64 << 20, NULL);
         cJSON *doc = text ? cJSON_Parse(text) : NULL;
         const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(doc, "attributes");
         const cJSON *emo = cJSON_GetObjectItemCaseSensitive(doc, "emotion");
         size_t l = strlen(path);
         snprintf(path + l - 5, sizeof path - l + 5, ".mid");
         size_t mlen = 0;
-        char *midi = slurp(path, &mlen);
+        char *midi = emg_read_file(path, (size_t)64 << 20, &mlen);
         int ok = doc && cJSON_GetArraySize(attrs) == A && midi;
         if (ok && features_of((const uint8_t *)midi, mlen, ps->X + (size_t)ps->n * NV) != 0) ok = 0;
         if (ok) {
@@ -240,7 +226,7 @@ static void write_text(const char *dir, const char *name, const char *text) {
 
 /* loss curve from metrics.jsonl: step, loss, valid_loss lines */
 static char *loss_chart(const char *metrics) {
-    char *text = metrics ? slurp(metrics, NULL) : NULL;
+    char *text = metrics ? emg_read_file(metrics, (size_t)1 << 30, NULL) : NULL;
     if (!text) return NULL;
     int cap = 256, n = 0;
     double *x = xmalloc((size_t)cap * 8), *y = xmalloc((size_t)cap * 8), *yv = xmalloc((size_t)cap * 8);
@@ -295,12 +281,14 @@ int cmd_evaluate(emg_ctx *ctx, int argc, char **argv) {
     if (emg_corpus_open(&cp, corpus, err, sizeof err)) { if (ctx->rank == 0) fprintf(stderr, "emogen evaluate: %s\n", err); emg_attributes_free(&at); return 1; }
     piece_set ps;
     int skipped = 0;
+    err[0] = 0;
     if (load_generated(gen, at.n, &ps, &skipped, err, sizeof err) || ps.n == 0) {
-        if (ctx->rank == 0) fprintf(stderr, "emogen evaluate: %s\n", ps.n == 0 && !err[0] ? "no generated piece to evaluate" : err);
-        if (ps.n == 0 && ctx->rank == 0 && err[0] == 0) {}
+        if (ctx->rank == 0) {
+            if (err[0]) fprintf(stderr, "emogen evaluate: %s\n", err);
+            else fprintf(stderr, "emogen evaluate: %s holds no evaluable piece (.json + .mid from emogen generate)\n", gen);
+        }
         emg_corpus_close(&cp);
         emg_attributes_free(&at);
-        if (ps.n == 0 && ctx->rank == 0) fprintf(stderr, "emogen evaluate: %s holds no evaluable piece (.json + .mid from emogen generate)\n", gen);
         free_set(&ps);
         return 1;
     }
@@ -464,7 +452,6 @@ int cmd_evaluate(emg_ctx *ctx, int argc, char **argv) {
             fprintf(stderr, "\n  report: %s/index.html, %s/report.json\n", out, out);
         }
     }
-    cJSON_Delete(gen_json == NULL ? NULL : NULL);
     if (rand_json) cJSON_Delete(rand_json);
     if (ctx->rank != 0) cJSON_Delete(gen_json);
     free(per); free(per_rand); free(XG); free(pred);

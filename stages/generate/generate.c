@@ -77,19 +77,6 @@ static int parse_bits(const char *s, int A, int *bits, char *err, size_t n) {
     return 0;
 }
 
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = xmalloc((size_t)(n > 0 ? n : 0) + 1);
-    size_t got = n > 0 ? fread(s, 1, (size_t)n, f) : 0;
-    s[got] = 0;
-    fclose(f);
-    return s;
-}
-
 int cmd_generate(emg_ctx *ctx, int argc, char **argv) {
     static const struct option opts[] = {
         {"checkpoint", required_argument, 0, 'k'}, {"out", required_argument, 0, 'o'}, {"count", required_argument, 0, 'n'},
@@ -146,7 +133,7 @@ int cmd_generate(emg_ctx *ctx, int argc, char **argv) {
     int *bits = xmalloc((size_t)A * sizeof *bits);
     char label[64] = "custom";
     if (!rc && emotion) {
-        char *text = slurp(emotions);
+        char *text = emg_read_file(emotions, (size_t)64 << 20, NULL);
         cJSON *doc = text ? cJSON_Parse(text) : NULL;
         const cJSON *row = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "emotions"), emotion), "bits");
         if (!row || cJSON_GetArraySize(row) != A) {
@@ -167,9 +154,7 @@ int cmd_generate(emg_ctx *ctx, int argc, char **argv) {
         const cJSON *ap = cJSON_GetObjectItemCaseSensitive(cfg, "attributes");
         emg_attributes at;
         size_t len = 0;
-        char *midi = slurp(like);
-        FILE *lf = fopen(like, "rb");
-        if (lf) { fseek(lf, 0, SEEK_END); len = (size_t)ftell(lf); fclose(lf); }
+        char *midi = emg_read_file(like, (size_t)64 << 20, &len);
         if (!cJSON_IsString(ap) || emg_attributes_load(&at, ap->valuestring, err, sizeof err)) {
             if (!cJSON_IsString(ap)) snprintf(err, sizeof err, "%s: the checkpoint does not name its attributes.json", ckpt);
             rc = 1;

@@ -85,33 +85,7 @@ static void test_fixture_rows(void) {
 
 /* ---- hand-built files ---- */
 
-typedef struct { unsigned char b[4096]; size_t n; } bytes;
-static void put(bytes *o, const void *p, size_t n) { memcpy(o->b + o->n, p, n); o->n += n; }
-static void put_be(bytes *o, uint32_t v, int n) { for (int i = n - 1; i >= 0; i--) o->b[o->n++] = (unsigned char)(v >> (8 * i)); }
-/* SMF with the given header fields and track bodies (each body: raw event bytes) */
-static bytes smf(int format, int division, int ntracks, const bytes *tracks) {
-    bytes o = {{0}, 0};
-    put(&o, "MThd", 4);
-    put_be(&o, 6, 4);
-    put_be(&o, (uint32_t)format, 2);
-    put_be(&o, (uint32_t)ntracks, 2);
-    put_be(&o, (uint32_t)division, 2);
-    for (int t = 0; t < ntracks; t++) {
-        put(&o, "MTrk", 4);
-        put_be(&o, (uint32_t)tracks[t].n, 4);
-        put(&o, tracks[t].b, tracks[t].n);
-    }
-    return o;
-}
-static bytes ev(const char *hex) {  /* "00 90 3C 40 ..." */
-    bytes o = {{0}, 0};
-    for (const char *p = hex; *p;) {
-        while (*p == ' ') p++;
-        if (!*p) break;
-        o.b[o.n++] = (unsigned char)strtol(p, (char **)&p, 16);
-    }
-    return o;
-}
+#include "smf_build.h"
 
 static emg_status compute_all(const bytes *f, double *v) {
     emg_jsym_request req;

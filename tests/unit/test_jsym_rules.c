@@ -20,32 +20,7 @@
 #include "jsym.h"
 #include "test_util.h"
 
-typedef struct { unsigned char b[4096]; size_t n; } bytes;
-static void put(bytes *o, const void *p, size_t n) { memcpy(o->b + o->n, p, n); o->n += n; }
-static void put_be(bytes *o, uint32_t v, int n) { for (int i = n - 1; i >= 0; i--) o->b[o->n++] = (unsigned char)(v >> (8 * i)); }
-static bytes smf(int format, int division, int ntracks, const bytes *tracks) {
-    bytes o = {{0}, 0};
-    put(&o, "MThd", 4);
-    put_be(&o, 6, 4);
-    put_be(&o, (uint32_t)format, 2);
-    put_be(&o, (uint32_t)ntracks, 2);
-    put_be(&o, (uint32_t)division, 2);
-    for (int t = 0; t < ntracks; t++) {
-        put(&o, "MTrk", 4);
-        put_be(&o, (uint32_t)tracks[t].n, 4);
-        put(&o, tracks[t].b, tracks[t].n);
-    }
-    return o;
-}
-static bytes ev(const char *hex) {
-    bytes o = {{0}, 0};
-    for (const char *p = hex; *p;) {
-        while (*p == ' ') p++;
-        if (!*p) break;
-        o.b[o.n++] = (unsigned char)strtol(p, (char **)&p, 16);
-    }
-    return o;
-}
+#include "smf_build.h"
 
 static double value(const double *v, const char *name) {
     int i = emg_jsym_find_value(name);
