@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "archive_walk.h"
 #include "check.h"
+#include "md5.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -28,7 +29,69 @@ typedef struct walker {
     int64_t expanded, expand_limit;
     uint8_t *buf[MAX_LEVELS];
     size_t cap[MAX_LEVELS];
+    emg_md5_ctx *md5;    /* not NULL: hash the top-level input file's bytes as they are read */
+    int64_t hashed;      /* bytes [0, hashed) of the input are in md5 */
 } walker;
+
+/* libarchive client for a top-level file: the reads of the walk also feed the input's MD5, so
+ * the input table's checksum costs no second pass over the file. Reads past a seek or skip are
+ * not hashed; the caller fills such gaps afterwards (hash_rest). */
+enum { SRC_BLOCK = 1 << 17 };
+typedef struct file_src {
+    walker *w;
+    int fd;
+    int64_t pos, size;
+    uint8_t buf[SRC_BLOCK];
+} file_src;
+
+static la_ssize_t src_read(struct archive *a, void *u, const void **out) {
+    file_src *s = u;
+    ssize_t n = pread(s->fd, s->buf, SRC_BLOCK, (off_t)s->pos);
+    if (n < 0) { archive_set_error(a, errno, "read error: %s", strerror(errno)); return -1; }
+    walker *w = s->w;
+    if (w->md5 && s->pos <= w->hashed && s->pos + n > w->hashed) {
+        emg_md5_update(w->md5, s->buf + (w->hashed - s->pos), (size_t)(s->pos + n - w->hashed));
+        w->hashed = s->pos + n;
+    }
+    s->pos += n;
+    *out = s->buf;
+    return n;
+}
+
+static la_int64_t src_seek(struct archive *a, void *u, la_int64_t off, int whence) {
+    file_src *s = u;
+    int64_t np = whence == SEEK_SET ? off : whence == SEEK_CUR ? s->pos + off : s->size + off;
+    if (np < 0) { archive_set_error(a, EINVAL, "seek before the start of the file"); return ARCHIVE_FATAL; }
+    return s->pos = np;
+}
+
+static la_int64_t src_skip(struct archive *a, void *u, la_int64_t request) {
+    (void)a;
+    file_src *s = u;
+    s->pos += request;
+    return request;
+}
+
+static int src_open(struct archive *a, file_src *s) {
+    s->pos = 0;
+    archive_read_set_callback_data(a, s);
+    archive_read_set_read_callback(a, src_read);
+    archive_read_set_seek_callback(a, src_seek);
+    archive_read_set_skip_callback(a, src_skip);
+    return archive_read_open1(a);
+}
+
+/* hash what the reads skipped, up to the end of the file */
+static int hash_rest(walker *w, int fd) {
+    uint8_t *buf = xmalloc(SRC_BLOCK);
+    ssize_t n;
+    while ((n = pread(fd, buf, SRC_BLOCK, (off_t)w->hashed)) > 0) {
+        emg_md5_update(w->md5, buf, (size_t)n);
+        w->hashed += n;
+    }
+    free(buf);
+    return n < 0 ? -1 : 0;
+}
 
 void emg_walk_defaults(emg_walk_opts *o) {
     o->max_member_bytes = 16 << 20;
@@ -101,7 +164,11 @@ static void strip_compression_ext(const char *label, char *out, size_t n) {
     snprintf(out, n, "%s!data", label);
 }
 
-static int64_t walk_archive(walker *w, struct archive *a, const char *label, int depth, int64_t skip_through);
+/* first: the result of an archive_read_next_header() the caller already made to probe the
+ * archive (its entry in *first_e), or NO_FIRST */
+enum { NO_FIRST = -1000 };
+static int64_t walk_archive(walker *w, struct archive *a, const char *label, int depth, int64_t skip_through,
+                            int first, struct archive_entry *first_e);
 
 /* seekable formats (zip and 7z read through their central directory) can be reopened and
  * resumed after a member whose data is damaged; streams (tar.gz, ...) cannot */
@@ -126,24 +193,27 @@ static void dispatch(walker *w, const char *path, const uint8_t *data, size_t le
     int fmt = archive_format(a);
     int compressed = archive_filter_count(a) > 1;
     int is_archive = r != ARCHIVE_FATAL && fmt != 0 && (fmt != ARCHIVE_FORMAT_RAW || compressed);
-    archive_read_free(a);
     if (!is_archive) {
+        archive_read_free(a);
         reject(w, path, EMG_REJ_NOT_MIDI, "neither MIDI nor a readable archive", 1);
         return;
     }
     if (depth + 1 > w->o->max_depth || depth + 1 >= MAX_LEVELS) {
+        archive_read_free(a);
         char d[96];
         snprintf(d, sizeof d, "archive at nesting depth %d, max_depth is %d", depth + 1, w->o->max_depth);
         reject(w, path, EMG_REJ_DEPTH, d, 1);
         return;
     }
-    int64_t resume = -1;
-    do {
+    /* walk on from the probed header: a second open would decompress the first block again */
+    int64_t resume = walk_archive(w, a, path, depth + 1, -1, r, e);
+    archive_read_free(a);
+    while (resume >= 0) {
         a = new_reader();
         CHECK_AR(a, archive_read_open_memory(a, data, len));
-        resume = walk_archive(w, a, path, depth + 1, resume);
+        resume = walk_archive(w, a, path, depth + 1, resume, NO_FIRST, NULL);
         archive_read_free(a);
-    } while (resume >= 0);
+    }
 }
 
 /* read the current entry's data into the level's buffer; returns length, or -1 (reason set) */
@@ -182,11 +252,13 @@ static int64_t read_entry(walker *w, struct archive *a, int level, const char **
 
 /* walks entries after skip_through (-1: all); returns -1 when done, or the index of an entry whose
  * damaged data stopped a seekable archive, so the caller reopens it and resumes after that entry */
-static int64_t walk_archive(walker *w, struct archive *a, const char *label, int depth, int64_t skip_through) {
-    struct archive_entry *e;
+static int64_t walk_archive(walker *w, struct archive *a, const char *label, int depth, int64_t skip_through,
+                            int first, struct archive_entry *first_e) {
+    struct archive_entry *e = first_e;
     int64_t k = -1;
     for (;;) {
-        int r = archive_read_next_header(a, &e);
+        int r = first != NO_FIRST ? first : archive_read_next_header(a, &e);
+        first = NO_FIRST;
         if (r == ARCHIVE_EOF) break;
         if (k + 1 <= skip_through && r != ARCHIVE_FATAL) { k++; continue; }
         k++;
@@ -266,62 +338,73 @@ static void walk_file(walker *w, const char *fullpath, const char *rel, const st
     if (st->st_size == 0) { reject(w, rel, EMG_REJ_EMPTY, "0 bytes", 1); return; }
     int fd = open(fullpath, O_RDONLY);
     if (fd < 0) { reject(w, rel, EMG_REJ_UNREADABLE, strerror(errno), 1); return; }
+    if (!top) w->md5 = NULL;  /* only a top-level input file is hashed (a folder's checksum is its listing) */
     uint8_t head[16];
-    ssize_t hn = read(fd, head, sizeof head);
-    if (hn < 0) { reject(w, rel, EMG_REJ_UNREADABLE, strerror(errno), 1); close(fd); return; }
+    ssize_t hn = pread(fd, head, sizeof head, 0);
+    if (hn < 0) { reject(w, rel, EMG_REJ_UNREADABLE, strerror(errno), 1); goto done; }
     if (emg_is_midi_signature(head, (size_t)hn)) {
         if (st->st_size > w->o->max_member_bytes) {
             char d[96];
             snprintf(d, sizeof d, "%lld bytes, max_member_bytes = %lld", (long long)st->st_size,
                      (long long)w->o->max_member_bytes);
             reject(w, rel, EMG_REJ_TOO_LARGE, d, 1);
-            close(fd);
-            return;
+            goto done;
         }
         size_t n = (size_t)st->st_size;
         if (w->cap[0] < n) { w->buf[0] = xrealloc(w->buf[0], n); w->cap[0] = n; }
-        memcpy(w->buf[0], head, (size_t)hn);
-        size_t got = (size_t)hn;
+        size_t got = 0;
         while (got < n) {
             ssize_t r = pread(fd, w->buf[0] + got, n - got, (off_t)got);
             if (r <= 0) break;
             got += (size_t)r;
         }
-        close(fd);
-        if (got != n) { reject(w, rel, EMG_REJ_UNREADABLE, "short read", 1); return; }
+        if (got != n) { reject(w, rel, EMG_REJ_UNREADABLE, "short read", 1); goto done; }
+        if (w->md5) { emg_md5_update(w->md5, w->buf[0], n); w->hashed = (int64_t)n; }
         accept(w, rel, w->buf[0], n, (int64_t)st->st_mtime, 0);
-        return;
+        goto done;
     }
-    close(fd);
+    file_src *src = xmalloc(sizeof *src);
+    src->w = w;
+    src->fd = fd;
+    src->size = (int64_t)st->st_size;
     struct archive *a = new_reader();
     w->expanded = 0;
     w->expand_limit = (int64_t)(w->o->max_expansion_ratio * (double)st->st_size) + (1 << 20);
-    if (archive_read_open_filename(a, fullpath, 65536) != ARCHIVE_OK) {
+    if (src_open(a, src) != ARCHIVE_OK) {
         reject(w, rel, EMG_REJ_NOT_MIDI, archive_error_string(a) ? archive_error_string(a) : "unreadable", 1);
         archive_read_free(a);
-        return;
+        free(src);
+        goto done;
     }
-    /* probe the first header to tell "not an archive" from "archive" */
+    /* probe the first header to tell "not an archive" from "archive"; the walk goes on from it
+     * (a second open would decompress the first block again: up to 900 kB for bzip2) */
     struct archive_entry *e;
     int r = archive_read_next_header(a, &e);
     int fmt = archive_format(a);
     int compressed = archive_filter_count(a) > 1;
-    archive_read_free(a);
-    if (r == ARCHIVE_EOF && fmt != 0 && fmt != ARCHIVE_FORMAT_RAW) return;  /* an empty archive: no members */
-    if (fmt == 0 || (fmt == ARCHIVE_FORMAT_RAW && !compressed) || (r == ARCHIVE_FATAL && fmt == ARCHIVE_FORMAT_RAW)) {
-        reject(w, rel, EMG_REJ_NOT_MIDI, "neither MIDI nor a readable archive", 1);
-        return;
-    }
-    /* a top-level archive's members are named without a prefix; an archive found inside a walked
-     * folder keeps its folder path as prefix */
-    w->top_archive = top;
     int64_t resume = -1;
-    do {
+    if (r == ARCHIVE_EOF && fmt != 0 && fmt != ARCHIVE_FORMAT_RAW) {
+        /* an empty archive: no members */
+    } else if (fmt == 0 || (fmt == ARCHIVE_FORMAT_RAW && !compressed) ||
+               (r == ARCHIVE_FATAL && fmt == ARCHIVE_FORMAT_RAW)) {
+        reject(w, rel, EMG_REJ_NOT_MIDI, "neither MIDI nor a readable archive", 1);
+    } else {
+        /* a top-level archive's members are named without a prefix; an archive found inside a
+         * walked folder keeps its folder path as prefix */
+        w->top_archive = top;
+        resume = walk_archive(w, a, top ? "" : rel, 1, -1, r, e);
+    }
+    archive_read_free(a);
+    while (resume >= 0) {  /* a seekable archive with a damaged member: reopen, go on after it */
         a = new_reader();
-        CHECK_AR(a, archive_read_open_filename(a, fullpath, 65536));
-        resume = walk_archive(w, a, top ? "" : rel, 1, resume);
+        CHECK_AR(a, src_open(a, src));
+        resume = walk_archive(w, a, top ? "" : rel, 1, resume, NO_FIRST, NULL);
         archive_read_free(a);
-    } while (resume >= 0);
+    }
+    free(src);
+done:
+    if (w->md5 && hash_rest(w, fd) != 0) w->md5 = NULL;
+    close(fd);
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -362,22 +445,34 @@ static void walk_dir(walker *w, const char *dir, const char *rel) {
     free(names);
 }
 
-int64_t emg_walk_input(const char *input, const emg_walk_opts *o, const emg_walk_callbacks *cb) {
+int64_t emg_walk_input_md5(const char *input, const emg_walk_opts *o, const emg_walk_callbacks *cb,
+                           uint8_t md5[16], int *md5_ok) {
     walker w;
     memset(&w, 0, sizeof w);
     w.o = o;
     w.cb = cb;
     w.input = input;
+    emg_md5_ctx hash;
+    if (md5) { emg_md5_init(&hash); w.md5 = &hash; }
     struct stat st;
     if (stat(input, &st) != 0) {  /* the user named it: follow a top-level link */
+        w.md5 = NULL;
         reject(&w, input, EMG_REJ_UNREADABLE, strerror(errno), 1);
     } else if (S_ISDIR(st.st_mode)) {
+        w.md5 = NULL;
         walk_dir(&w, input, "");
     } else if (S_ISREG(st.st_mode)) {
         walk_file(&w, input, input, &st, 1);
     } else {
+        w.md5 = NULL;
         reject(&w, input, EMG_REJ_SPECIAL, "not a regular file or folder", 1);
     }
+    if (w.md5) emg_md5_final(w.md5, md5);
+    if (md5_ok) *md5_ok = w.md5 != NULL;
     for (int i = 0; i < MAX_LEVELS; i++) free(w.buf[i]);
     return w.seen;
+}
+
+int64_t emg_walk_input(const char *input, const emg_walk_opts *o, const emg_walk_callbacks *cb) {
+    return emg_walk_input_md5(input, o, cb, NULL, NULL);
 }

@@ -72,5 +72,10 @@ typedef struct emg_walk_callbacks {
 void emg_walk_defaults(emg_walk_opts *o);
 /* walk one input; returns the number of members seen (on_member + on_reject calls) */
 int64_t emg_walk_input(const char *input, const emg_walk_opts *o, const emg_walk_callbacks *cb);
+/* the same, and for an input that is a regular file, the MD5 of all its bytes, taken from the
+ * reads the walk makes anyway (what the reads skipped is read and hashed at the end): *md5_ok = 1;
+ * 0 for a folder or a file that could not be read to its end */
+int64_t emg_walk_input_md5(const char *input, const emg_walk_opts *o, const emg_walk_callbacks *cb, uint8_t md5[16],
+                           int *md5_ok);
 /* 1 if the bytes start like a MIDI file ("MThd", or "RIFF" .... "RMID") */
 int emg_is_midi_signature(const uint8_t *p, size_t n);

@@ -218,19 +218,33 @@ void emg_h5_write_rows(hid_t loc, const char *name, hid_t type, int64_t rows_glo
     hsize_t dims[2] = {(hsize_t)rows_global, (hsize_t)(cols > 0 ? cols : 1)};
     hid_t fspace = CHECK_H5(H5Screate_simple(rank2 ? 2 : 1, dims, NULL));
     hid_t d = CHECK_H5(H5Dcreate2(loc, name, type, fspace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-    hsize_t start[2] = {(hsize_t)row_offset, 0}, count[2] = {(hsize_t)rows_local, dims[1]};
-    hid_t mspace = CHECK_H5(H5Screate_simple(rank2 ? 2 : 1, count, NULL));
-    if (rows_local > 0) {
-        CHECK_H5(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL));
-    } else {
-        /* a rank with nothing to write still takes part in the collective call */
-        CHECK_H5(H5Sselect_none(fspace));
-        CHECK_H5(H5Sselect_none(mspace));
-    }
+    /* in rounds of at most EMG_H5_ROUND_BYTES per rank: the MPI-IO layer passes a contiguous
+     * selection to the kernel as one write(), and here one write() of a few hundred MB runs at
+     * 0.4 GB/s into the page cache against 5 GB/s in pieces of 4-16 MB (dd, same file system).
+     * Every rank makes the same number of collective calls. */
+    size_t row_bytes = H5Tget_size(type) * (size_t)dims[1];
+    int64_t per_round = (int64_t)(EMG_H5_ROUND_BYTES / (row_bytes ? row_bytes : 1));
+    if (per_round < 1) per_round = 1;
+    int64_t my_rounds = (rows_local + per_round - 1) / per_round, rounds = my_rounds;
+    if (rows_global <= per_round) rounds = rows_global > 0;  /* everyone knows: one call */
+    else if (comm != MPI_COMM_NULL) CHECK_MPI(MPI_Allreduce(&my_rounds, &rounds, 1, MPI_INT64_T, MPI_MAX, comm));
     hid_t dxpl = transfer(comm);
-    if (rows_global > 0) CHECK_H5(H5Dwrite(d, type, mspace, fspace, dxpl, data));
+    for (int64_t r = 0; r < rounds && rows_global > 0; r++) {
+        int64_t b = r * per_round, n = rows_local - b < per_round ? rows_local - b : per_round;
+        if (n < 0) n = 0;
+        hsize_t start[2] = {(hsize_t)(row_offset + b), 0}, count[2] = {(hsize_t)n, dims[1]};
+        hid_t mspace = CHECK_H5(H5Screate_simple(rank2 ? 2 : 1, count, NULL));
+        if (n > 0) {
+            CHECK_H5(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL));
+        } else {
+            /* a rank with nothing (left) to write still takes part in the collective call */
+            CHECK_H5(H5Sselect_none(fspace));
+            CHECK_H5(H5Sselect_none(mspace));
+        }
+        CHECK_H5(H5Dwrite(d, type, mspace, fspace, dxpl, n > 0 ? (const uint8_t *)data + (size_t)b * row_bytes : data));
+        H5Sclose(mspace);
+    }
     H5Pclose(dxpl);
-    H5Sclose(mspace);
     H5Sclose(fspace);
     H5Dclose(d);
 }

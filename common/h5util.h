@@ -44,6 +44,9 @@ int emg_h5_get_attr_str(hid_t obj, const char *name, char **out);
 int emg_h5_get_attr_i64(hid_t obj, const char *name, int64_t *out);
 int emg_h5_get_attr_f64(hid_t obj, const char *name, double *out);
 
+/* collective writes go out in rounds of at most this many bytes per rank (see emg_h5_write_rows) */
+#define EMG_H5_ROUND_BYTES ((size_t)8 << 20)
+
 /* 1-D dataset of n_global elements of `type`; rank writes its n_local elements at `offset`.
  * Collective (every rank calls, n_local may be 0); offsets come from a prefix sum of n_local. */
 void emg_h5_write_1d(hid_t loc, const char *name, hid_t type, int64_t n_global, int64_t offset,

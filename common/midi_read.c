@@ -43,6 +43,14 @@ static void vec_grow(void **v, size_t *cap, size_t elem) {
     *cap = nc;
 }
 
+/* per-track tables, valid where stamp == track + 1 (no clearing between tracks) */
+typedef struct key_tables {
+    uint32_t key_stamp[16 * 128];
+    int32_t key_head[16 * 128], key_tail[16 * 128];
+    uint32_t inst_stamp[16 * 128];
+    uint32_t inst_idx[16 * 128];
+} key_tables;
+
 typedef struct builder {
     const emg_midi_file *mf;
     int strict;
@@ -52,11 +60,8 @@ typedef struct builder {
     VEC(tempo_rec) tempos;
     VEC(ts_rec) ts;
     VEC(ks_rec) ks;
-    /* per-track tables, valid where stamp == track + 1 (no clearing between tracks) */
-    uint32_t key_stamp[16 * 128];
-    int32_t key_head[16 * 128], key_tail[16 * 128];
-    uint32_t inst_stamp[16 * 128];
-    uint32_t inst_idx[16 * 128];
+    int check_only;            /* validate and count only: no notes, tables or score */
+    struct key_tables *kt;     /* NULL when check_only */
     uint64_t n_note_on_events, n_events;
     int64_t max_tick;
     uint32_t warn_mask, n_warnings;
@@ -150,26 +155,26 @@ static const char *sysex_problem(const emg_midi_event *ev) {
 static uint32_t get_instrument(builder *b, int track, unsigned program, unsigned channel,
                                const uint8_t *name, uint32_t name_len) {
     unsigned k = channel * 128 + program;
-    if (b->inst_stamp[k] == (uint32_t)track + 1) return b->inst_idx[k];
+    if (b->kt->inst_stamp[k] == (uint32_t)track + 1) return b->kt->inst_idx[k];
     inst_rec *in = VEC_PUSH(b->insts);
     in->program = (uint8_t)program;
     in->channel = (uint8_t)channel;
     in->track = (uint16_t)track;
     in->name = name;
     in->name_len = name_len;
-    b->inst_stamp[k] = (uint32_t)track + 1;
-    b->inst_idx[k] = (uint32_t)(b->insts.n - 1);
-    return b->inst_idx[k];
+    b->kt->inst_stamp[k] = (uint32_t)track + 1;
+    b->kt->inst_idx[k] = (uint32_t)(b->insts.n - 1);
+    return b->kt->inst_idx[k];
 }
 
 /* note-off (or note-on velocity 0) for key (channel, pitch) at tick */
 static void close_notes(builder *b, int track, unsigned channel, unsigned pitch, int64_t tick, unsigned program,
                         const uint8_t *name, uint32_t name_len) {
     unsigned key = channel * 128 + pitch;
-    if (b->key_stamp[key] != (uint32_t)track + 1 || b->key_head[key] < 0) return;  /* spurious note-off */
+    if (b->kt->key_stamp[key] != (uint32_t)track + 1 || b->kt->key_head[key] < 0) return;  /* spurious note-off */
     int32_t keep_head = -1, keep_tail = -1;
     size_t closed = 0;
-    for (int32_t i = b->key_head[key]; i >= 0;) {
+    for (int32_t i = b->kt->key_head[key]; i >= 0;) {
         open_rec *o = &b->open.v[i];
         int32_t next = o->next;
         if (o->tick != tick) {
@@ -190,10 +195,10 @@ static void close_notes(builder *b, int track, unsigned channel, unsigned pitch,
         i = next;
     }
     if (closed > 0 && keep_head >= 0) {
-        b->key_head[key] = keep_head;
-        b->key_tail[key] = keep_tail;
+        b->kt->key_head[key] = keep_head;
+        b->kt->key_tail[key] = keep_tail;
     } else {
-        b->key_head[key] = b->key_tail[key] = -1;  /* miditoolkit: del last_note_on[key] */
+        b->kt->key_head[key] = b->kt->key_tail[key] = -1;  /* miditoolkit: del last_note_on[key] */
     }
 }
 
@@ -215,22 +220,24 @@ static emg_status read_track(builder *b, int track) {
         last_tick = ev.tick;
         if (ev.kind == EMG_EV_CHANNEL) {
             unsigned hi = ev.status & 0xF0u, ch = ev.channel;
-            if (hi == 0xC0) {
+            if (b->check_only) {
+                b->n_note_on_events += hi == 0x90 && ev.data[1] > 0;
+            } else if (hi == 0xC0) {
                 program[ch] = ev.data[0];
             } else if (hi == 0x90 && ev.data[1] > 0) {
                 b->n_note_on_events++;
                 unsigned key = ch * 128 + ev.data[0];
-                if (b->key_stamp[key] != (uint32_t)track + 1) {
-                    b->key_stamp[key] = (uint32_t)track + 1;
-                    b->key_head[key] = b->key_tail[key] = -1;
+                if (b->kt->key_stamp[key] != (uint32_t)track + 1) {
+                    b->kt->key_stamp[key] = (uint32_t)track + 1;
+                    b->kt->key_head[key] = b->kt->key_tail[key] = -1;
                 }
                 open_rec *o = VEC_PUSH(b->open);
                 o->tick = ev.tick;
                 o->vel = ev.data[1];
                 o->next = -1;
                 int32_t idx = (int32_t)(b->open.n - 1);
-                if (b->key_tail[key] < 0) b->key_head[key] = idx; else b->open.v[b->key_tail[key]].next = idx;
-                b->key_tail[key] = idx;
+                if (b->kt->key_tail[key] < 0) b->kt->key_head[key] = idx; else b->open.v[b->kt->key_tail[key]].next = idx;
+                b->kt->key_tail[key] = idx;
             } else if (hi == 0x80 || hi == 0x90) {
                 close_notes(b, track, ch, ev.data[0], ev.tick, program[ch], name, name_len);
             }
@@ -242,6 +249,7 @@ static emg_status read_track(builder *b, int track) {
                 add_warning(b, EMG_MIDI_W_BAD_META, "offset %zu: track %d: %s (event skipped)", ev.offset, track, bad);
                 continue;
             }
+            if (b->check_only) continue;
             const uint8_t *d = ev.payload;
             switch (ev.meta_type) {
             case EMG_META_TRACK_NAME:
@@ -410,6 +418,7 @@ static void assemble(builder *b, emg_score *s) {
 }
 
 static void builder_free(builder *b) {
+    free(b->kt);
     free(b->notes.v);
     free(b->open.v);
     free(b->insts.v);
@@ -426,9 +435,11 @@ emg_status emg_midi_read(const uint8_t *buf, size_t len, const emg_midi_opts *op
     emg_status st = emg_midi_open(&mf, buf, len, strict);
     if (st.code) return st;
 
-    builder *b = xcalloc(1, sizeof *b);  /* zeroed stamps: no table entry is valid yet */
+    builder *b = xcalloc(1, sizeof *b);
     b->mf = &mf;
     b->strict = strict;
+    b->check_only = opts ? opts->check_only : 0;
+    if (!b->check_only) b->kt = xcalloc(1, sizeof *b->kt);  /* zeroed stamps: no entry is valid yet */
     merge_warnings(b, mf.warn_mask, mf.n_warnings, mf.first_warning);
 
     tempo_rec *t0 = VEC_PUSH(b->tempos);  /* miditoolkit's default: 120 BPM at tick 0 */
@@ -465,7 +476,7 @@ emg_status emg_midi_read(const uint8_t *buf, size_t len, const emg_midi_opts *op
         st = emg_statusf(EMG_MIDI_E_LIMIT, "offset 0: too many notes (%zu)", b->notes.n);
         goto fail;
     }
-    assemble(b, out);
+    if (!b->check_only) assemble(b, out);
     out->format = mf.format > 2 ? 1 : mf.format;
     out->ntracks = mf.ntracks;
     out->ntracks_header = mf.ntracks_header;

@@ -20,6 +20,11 @@
 #include "midi_score.h"
 #include "status.h"
 
-typedef struct { int strict; } emg_midi_opts;  /* {0} = lenient, the default */
+typedef struct {
+    int strict;      /* {0} = lenient, the default */
+    int check_only;  /* 1: the same checks, warnings and header fields, but no notes, instruments,
+                        tempos or signatures are built (what `unpack` needs to accept a file;
+                        about twice as fast). The score then has no arena (freeing it is harmless). */
+} emg_midi_opts;
 
 emg_status emg_midi_read(const uint8_t *buf, size_t len, const emg_midi_opts *opts, emg_score *out);

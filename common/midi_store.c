@@ -85,7 +85,7 @@ int emg_midi_store_has_input(const emg_midi_store *s, const char *path, int64_t 
     for (int64_t i = 0; i < s->n_inputs; i++) {
         int64_t a = s->in_path.off[i], b = s->in_path.off[i + 1];
         if ((size_t)(b - a) == len && !memcmp(s->in_path.chars + a, path, len) && s->in_size[i] == size &&
-            s->in_mtime[i] == mtime && !memcmp(s->in_checksum[i], checksum, 32))
+            s->in_mtime[i] == mtime && (!checksum || !memcmp(s->in_checksum[i], checksum, 32)))
             return 1;
     }
     return 0;

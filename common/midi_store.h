@@ -43,7 +43,7 @@ typedef struct emg_midi_store {
 void emg_midi_store_empty(emg_midi_store *s);
 /* load every table but the bytes; 0, or -1 with err (what the file is and what to do) */
 int emg_midi_store_load(emg_midi_store *s, const char *path, char *err, size_t errlen);
-/* 1 if an input with this path, size, mtime and checksum (32 hex chars) is in the store */
+/* 1 if an input with this path, size, mtime and checksum (32 hex chars; NULL: any) is in the store */
 int emg_midi_store_has_input(const emg_midi_store *s, const char *path, int64_t size, int64_t mtime,
                              const char *checksum);
 void emg_midi_store_free(emg_midi_store *s);

@@ -107,7 +107,7 @@ static int segment_features(piece_worker *w, const uint16_t *tok, int64_t b, int
 
 void piece_process(piece_worker *w, const uint8_t *midi, size_t len, piece_result *r) {
     memset(r, 0, sizeof *r);
-    emg_midi_opts mo = {w->strict};
+    emg_midi_opts mo = {.strict = w->strict};
     emg_score s;
     emg_status st = emg_midi_read(midi, len, &mo, &s);
     if (st.code) {

@@ -190,7 +190,7 @@ int cmd_midi_info(emg_ctx *ctx, int argc, char **argv) {
         return 1;
     }
     emg_score s;
-    emg_midi_opts o = {strict};
+    emg_midi_opts o = {.strict = strict};
     emg_status st = emg_midi_read(buf, len, &o, &s);
     free(buf);
     if (st.code) {

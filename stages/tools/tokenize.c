@@ -278,7 +278,7 @@ int cmd_tokenize(emg_ctx *ctx, int argc, char **argv) {
     }
     emg_remi_encoder enc;
     emg_remi_encoder_init(&enc);
-    emg_midi_opts mopts = {strict};
+    emg_midi_opts mopts = {.strict = strict};
     buf_t in = {0}, text = {0};
     strlist rejects = {0};
     nameset written = {0};

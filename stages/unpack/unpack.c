@@ -104,7 +104,7 @@ static void process_member(run *r, int32_t input, const char *input_path, const 
     rec.path = path;
     emg_md5(data, len, rec.md5);
     emg_score score;
-    emg_midi_opts opts = {r->strict};
+    emg_midi_opts opts = {.strict = r->strict, .check_only = 1};
     emg_status st = emg_midi_read(data, len, &opts, &score);
     if (st.code) {
         rec.kind = REC_REJECT;
@@ -200,6 +200,28 @@ static int want_block(void *u, int64_t k) {
     return k >= r->block_b;
 }
 
+static void checksum_input(unpack_input *in) {
+    if (in->size < 0 || unpack_input_checksum(in, in->checksum) != 0) snprintf(in->checksum, sizeof in->checksum, "unreadable");
+}
+
+/* walk one whole input, taking its checksum from the walk's own reads where it can */
+static void walk_and_hash(unpack_input *in, const emg_walk_opts *wo, const emg_walk_callbacks *cb) {
+    uint8_t d[16];
+    int ok = 0;
+    emg_walk_input_md5(in->path, wo, cb, in->checksum[0] ? NULL : d, &ok);
+    if (ok) emg_md5_hex(d, in->checksum);
+    else if (!in->checksum[0]) checksum_input(in);
+}
+
+/* every checksum is known to one rank (the one that computed it) or to all: OR them together */
+static void share_checksums(unpack_input *in, int n, MPI_Comm comm) {
+    char *all = xcalloc((size_t)(n ? n : 1), 33);
+    for (int i = 0; i < n; i++) memcpy(all + 33 * (size_t)i, in[i].checksum, 33);
+    CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, all, 33 * n, MPI_BYTE, MPI_BOR, comm));
+    for (int i = 0; i < n; i++) memcpy(in[i].checksum, all + 33 * (size_t)i, 33);
+    free(all);
+}
+
 /* read --list files: one input per line, blank lines and # comments skipped */
 static int read_list(const char *path, char ***inputs, int *n, int *cap) {
     FILE *f = fopen(path, "r");
@@ -265,19 +287,15 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
     wo.follow_symlinks = emg_cfg_bool(cfg, "follow_symlinks");
     double t0 = emg_now();
 
-    /* 1. the input table */
+    /* 1. the input table. An input's checksum is needed before reading only when the previous
+     * store holds an input with the same path, size and mtime (or for a folder, whose checksum is
+     * its cheap listing); the others are hashed from the reads of the walk itself (step 3), so
+     * no input is read twice. */
     unpack_input *in = xcalloc((size_t)n_inputs, sizeof *in);
     for (int i = 0; i < n_inputs; i++) {
         in[i].path = inputs[i];
         if (unpack_input_stat(&in[i]) != 0) in[i].size = -1;  /* reported as unreadable by the walk */
     }
-    for (int i = 0; i < n_inputs; i++) {
-        if (i % ctx->size == ctx->rank && in[i].size >= 0 && unpack_input_checksum(&in[i], in[i].checksum) != 0)
-            snprintf(in[i].checksum, sizeof in[i].checksum, "unreadable");
-    }
-    for (int i = 0; i < n_inputs; i++)
-        CHECK_MPI(MPI_Bcast(in[i].checksum, sizeof in[i].checksum, MPI_CHAR, i % ctx->size, ctx->comm));
-
     unpack_store prev;
     if (access(out, F_OK) == 0) {
         if (unpack_store_load(&prev, out, err, sizeof err) != 0) {
@@ -285,10 +303,16 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
             cJSON_Delete(cfg);
             return 1;
         }
-        for (int i = 0; i < n_inputs; i++) in[i].done_before = unpack_store_has_input(&prev, &in[i]);
     } else {
         unpack_store_empty(&prev);
     }
+    for (int i = 0; i < n_inputs; i++) {
+        int needed = in[i].size >= 0 && (in[i].is_dir || emg_midi_store_has_input(&prev, in[i].path, in[i].size,
+                                                                                  in[i].mtime, NULL));
+        if (needed && i % ctx->size == ctx->rank) checksum_input(&in[i]);
+    }
+    share_checksums(in, n_inputs, ctx->comm);
+    for (int i = 0; i < n_inputs; i++) in[i].done_before = in[i].checksum[0] && unpack_store_has_input(&prev, &in[i]);
 
     double t_inputs = emg_now();
     /* 2. spread the work */
@@ -335,6 +359,7 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
         if (in[i].done_before || !in[i].split) continue;
         r.cur_input = i;
         r.last_entry = -1;
+        if (i % ctx->size == ctx->rank && !in[i].checksum[0]) checksum_input(&in[i]);  /* no rank reads it all */
         emg_split_block(in[i].entries, ctx->size, ctx->rank, &r.block_b, &r.block_e);
         cb.want = want_block;
         emg_walk_input(in[i].path, &wo, &cb);
@@ -350,7 +375,7 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
         if (ctx->rank == reader) {
             r.handoff = 1;
             r.dealt = 0;
-            emg_walk_input(in[i].path, &wo, &cb);
+            walk_and_hash(&in[i], &wo, &cb);
             r.handoff = 0;
             for (int p = 0; p < ctx->size; p++)
                 if (p != reader) CHECK_MPI(MPI_Send(NULL, 0, MPI_BYTE, p, TAG_DONE, ctx->comm));
@@ -370,7 +395,7 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
         int i = queue[k];
         r.cur_input = i;
         r.last_entry = -1;
-        emg_walk_input(in[i].path, &wo, &cb);
+        walk_and_hash(&in[i], &wo, &cb);
         bytes_in += in[i].size > 0 ? in[i].size : 0;
         emg_progress_update(&prog, ++mine_done);
     }
@@ -378,6 +403,7 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
     free(queue);
     if (mine_total) emg_progress_finish(&prog);
 
+    share_checksums(in, n_inputs, ctx->comm);  /* each was computed by the one rank that read the input */
     double t_read = emg_now(), t_read_max = 0;
     double my_read = t_read - t_inputs;
     CHECK_MPI(MPI_Allreduce(&my_read, &t_read_max, 1, MPI_DOUBLE, MPI_MAX, ctx->comm));

@@ -142,7 +142,7 @@ static void copy_prev_bytes(hid_t dset, const unpack_store *prev, MPI_Comm comm)
     if (prev->total_bytes == 0) return;
     int64_t b, e;
     emg_split_block(prev->total_bytes, size, rank, &b, &e);
-    const int64_t chunk = 64 << 20;
+    const int64_t chunk = (int64_t)EMG_H5_ROUND_BYTES;
     int64_t b0, e0;
     emg_split_block(prev->total_bytes, size, 0, &b0, &e0);  /* rank 0 has the largest block */
     int64_t rounds = (e0 - b0 + chunk - 1) / chunk;
@@ -169,46 +169,66 @@ static void copy_prev_bytes(hid_t dset, const unpack_store *prev, MPI_Comm comm)
     if (src >= 0) H5Fclose(src);
 }
 
-/* this rank's new files, at their global offsets: one collective write of a union of runs */
+/* this rank's new files, at their global offsets: collective writes of a union of runs, in rounds
+ * of about EMG_H5_ROUND_BYTES (one write() of hundreds of MB is slow here, see h5util.c; the
+ * packing buffer stays small too). A file is never cut; every rank makes the same number of calls. */
 static void write_new_bytes(hid_t dset, const unpack_merged *m, const int64_t *final_off, const uint8_t *my_bytes,
                             MPI_Comm comm) {
     int rank;
     MPI_Comm_rank(comm, &rank);
-    int64_t total = 0;
-    for (size_t i = 0; i < m->n; i++)
-        if (m->rec[i].kind == REC_MIDI && m->final_index[i] >= 0 && m->rec[i].owner == rank) total += m->rec[i].len;
-    uint8_t *pack = xmalloc((size_t)(total ? total : 1));
-    hid_t fs = CHECK_H5(H5Dget_space(dset));
-    CHECK_H5(H5Sselect_none(fs));
-    int64_t run_start = -1, run_len = 0, packed = 0;
-    for (size_t i = 0; i <= m->n; i++) {
-        int mine = i < m->n && m->rec[i].kind == REC_MIDI && m->final_index[i] >= 0 && m->rec[i].owner == rank &&
-                   m->rec[i].len > 0;
-        if (mine && run_start >= 0 && final_off[i] == run_start + run_len) {
-            run_len += m->rec[i].len;
-        } else {
-            if (run_start >= 0 && run_len > 0) {  /* flush the run */
-                hsize_t s = (hsize_t)run_start, c = (hsize_t)run_len;
-                CHECK_H5(H5Sselect_hyperslab(fs, H5S_SELECT_OR, &s, NULL, &c, NULL));
-            }
-            run_start = mine ? final_off[i] : -1;
-            run_len = mine ? m->rec[i].len : 0;
-        }
-        if (mine) {
-            memcpy(pack + packed, my_bytes + m->rec[i].local_off, (size_t)m->rec[i].len);
-            packed += m->rec[i].len;
-        }
+    const int64_t round = (int64_t)EMG_H5_ROUND_BYTES;
+    /* my files in global order, and how many rounds they need */
+    size_t *mine = xmalloc((m->n ? m->n : 1) * sizeof *mine), n_mine = 0;
+    int64_t my_rounds = 0, fill = 0, biggest = 1;
+    for (size_t i = 0; i < m->n; i++) {
+        const unpack_rec *r = &m->rec[i];
+        if (r->kind != REC_MIDI || m->final_index[i] < 0 || r->owner != rank || r->len <= 0) continue;
+        if (n_mine == 0 || fill + r->len > round) { my_rounds++; fill = 0; }
+        fill += r->len;
+        if (r->len > biggest) biggest = r->len;
+        mine[n_mine++] = i;
     }
-    hsize_t count = (hsize_t)total;
-    hid_t ms = CHECK_H5(H5Screate_simple(1, &count, NULL));
-    if (!total) CHECK_H5(H5Sselect_none(ms));
+    int64_t rounds = 0;
+    CHECK_MPI(MPI_Allreduce(&my_rounds, &rounds, 1, MPI_INT64_T, MPI_MAX, comm));
+    uint8_t *pack = xmalloc((size_t)(biggest > round ? biggest : round));
     hid_t dxpl = CHECK_H5(H5Pcreate(H5P_DATASET_XFER));
     CHECK_H5(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
-    CHECK_H5(H5Dwrite(dset, H5T_NATIVE_UINT8, ms, fs, dxpl, pack));
+    size_t k = 0;
+    for (int64_t rd = 0; rd < rounds; rd++) {
+        hid_t fs = CHECK_H5(H5Dget_space(dset));
+        CHECK_H5(H5Sselect_none(fs));
+        int64_t packed = 0, run_start = -1, run_len = 0;
+        while (k < n_mine && (packed == 0 || packed + m->rec[mine[k]].len <= round)) {
+            const unpack_rec *r = &m->rec[mine[k]];
+            int64_t at = final_off[mine[k]];
+            if (run_start >= 0 && at == run_start + run_len) {
+                run_len += r->len;
+            } else {
+                if (run_start >= 0) {
+                    hsize_t s0 = (hsize_t)run_start, c0 = (hsize_t)run_len;
+                    CHECK_H5(H5Sselect_hyperslab(fs, H5S_SELECT_OR, &s0, NULL, &c0, NULL));
+                }
+                run_start = at;
+                run_len = r->len;
+            }
+            memcpy(pack + packed, my_bytes + r->local_off, (size_t)r->len);
+            packed += r->len;
+            k++;
+        }
+        if (run_start >= 0) {
+            hsize_t s0 = (hsize_t)run_start, c0 = (hsize_t)run_len;
+            CHECK_H5(H5Sselect_hyperslab(fs, H5S_SELECT_OR, &s0, NULL, &c0, NULL));
+        }
+        hsize_t count = (hsize_t)(packed ? packed : 1);
+        hid_t ms = CHECK_H5(H5Screate_simple(1, &count, NULL));
+        if (!packed) CHECK_H5(H5Sselect_none(ms));
+        CHECK_H5(H5Dwrite(dset, H5T_NATIVE_UINT8, ms, fs, dxpl, pack));
+        H5Sclose(ms);
+        H5Sclose(fs);
+    }
     H5Pclose(dxpl);
-    H5Sclose(ms);
-    H5Sclose(fs);
     free(pack);
+    free(mine);
 }
 
 void unpack_store_write(const char *out, MPI_Comm comm, const char *config_json, const unpack_store *prev,

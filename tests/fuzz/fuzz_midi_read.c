@@ -67,7 +67,7 @@ static nt *sorted_notes(const emg_score *s) {
 
 static void check_score(const uint8_t *data, size_t size, int strict) {
     emg_score s;
-    emg_midi_opts o = {strict};
+    emg_midi_opts o = {.strict = strict};
     emg_status st = emg_midi_read(data, size, &o, &s);
     if (st.code) { ASSERT(strstr(st.msg, "offset") || strstr(st.msg, "empty")); return; }
     if (strict) ASSERT(s.n_warnings == 0);
@@ -91,7 +91,7 @@ static void check_score(const uint8_t *data, size_t size, int strict) {
     st = emg_midi_write(&s, s.inst_name, &out, &len);
     if (st.code == 0) {
         emg_score r;
-        emg_midi_opts so = {1};
+        emg_midi_opts so = {.strict = 1};
         st = emg_midi_read(out, len, &so, &r);
         if (st.code) { fprintf(stderr, "re-read failed: %s\n", st.msg); ASSERT(0); }
         ASSERT(r.n_notes == s.n_notes && r.n_insts == s.n_insts);

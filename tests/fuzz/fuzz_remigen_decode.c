@@ -106,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t midi_len;
     MUST(emg_midi_write(&s, names, &midi, &midi_len).code == 0);
     emg_score back;
-    emg_midi_opts strict = {1};
+    emg_midi_opts strict = {.strict = 1};
     MUST(emg_midi_read(midi, midi_len, &strict, &back).code == 0);
     MUST(back.n_notes <= s.n_notes);
     emg_score_free(&back);

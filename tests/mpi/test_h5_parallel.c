@@ -38,6 +38,15 @@ int main(int argc, char **argv) {
     int64_t *rows = xmalloc((size_t)((e - b) ? (e - b) : 1) * 2 * sizeof *rows);
     for (int64_t i = b; i < e; i++) { rows[2 * (i - b)] = i; rows[2 * (i - b) + 1] = i * i; }
     emg_h5_write_rows(f.id, "rows", H5T_NATIVE_INT64, n_items, 2, b, e - b, rows, ctx.comm);
+    /* a dataset bigger than one write round (EMG_H5_ROUND_BYTES) with very uneven shares: rank r
+     * holds r * 5 MiB, so ranks make different numbers of rounds (rank 0 none) and must still
+     * meet in every collective call */
+    const int64_t big_unit = 5 << 20;
+    int64_t big_local = ctx.rank * big_unit, big_total = 0;
+    int64_t big_off = emg_prefix_offset(big_local, ctx.comm, &big_total);
+    uint8_t *big = xmalloc((size_t)(big_local ? big_local : 1));
+    for (int64_t i = 0; i < big_local; i++) big[i] = (uint8_t)((big_off + i) * 2654435761u >> 13);
+    emg_h5_write_1d(f.id, "big", H5T_NATIVE_UINT8, big_total, big_off, big_local, big, ctx.comm);
     emg_h5_attr_i64(f.id, "items", n_items);
     emg_h5_commit(&f);
 
@@ -63,6 +72,13 @@ int main(int argc, char **argv) {
         int rows_ok = 1;
         for (int64_t i = 0; i < n_items; i++) rows_ok &= r[2 * i] == i && r[2 * i + 1] == i * i;
         CHECK(rows_ok);
+        CHECK_EQ_INT(emg_h5_len(id, "big"), big_total);
+        uint8_t *bg = xmalloc((size_t)(big_total ? big_total : 1));
+        emg_h5_read_1d(id, "big", H5T_NATIVE_UINT8, 0, big_total, bg);
+        int big_ok = 1;
+        for (int64_t i = 0; i < big_total; i++) big_ok &= bg[i] == (uint8_t)(i * 2654435761u >> 13);
+        CHECK(big_ok);
+        free(bg);
         int64_t items = 0;
         CHECK_EQ_INT(emg_h5_get_attr_i64(id, "items", &items), 0);
         CHECK_EQ_INT(items, n_items);
@@ -75,6 +91,7 @@ int main(int argc, char **argv) {
     }
     free(vals);
     free(rows);
+    free(big);
     int failed = TEST_DONE(), any = 0;
     MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, ctx.comm);
     emg_ctx_finalize(&ctx);

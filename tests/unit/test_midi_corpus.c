@@ -70,7 +70,7 @@ static void check_unlabelled(const char *shared) {
         files++;
         for (int strict = 0; strict < 2; strict++) {
             emg_score s;
-            emg_midi_opts o = {strict};
+            emg_midi_opts o = {.strict = strict};
             emg_status st = emg_midi_read(buf, len, &o, &s);
             if (strict) {
                 if (st.code == 0) strict_ok++;
@@ -133,7 +133,7 @@ static void check_labelled(const char *shared, const char *set, long expect) {
         if (!buf) { CHECK(0); continue; }
         n++;
         emg_score s;
-        emg_midi_opts o = {1};
+        emg_midi_opts o = {.strict = 1};
         emg_status st = emg_midi_read(buf, len, &o, &s);
         if (st.code) fprintf(stderr, "%s: %s\n", path, st.msg);
         else if (s.n_notes > 0 && s.n_warnings == 0) ok++;

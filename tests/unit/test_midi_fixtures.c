@@ -29,7 +29,7 @@ static void track(smf *f, const uint8_t *ev, size_t n) {
 
 static emg_score read_ok(const smf *f, int strict) {
     emg_score s;
-    emg_midi_opts o = {strict};
+    emg_midi_opts o = {.strict = strict};
     emg_status st = emg_midi_read(f->b, f->n, &o, &s);
     if (st.code) fprintf(stderr, "unexpected rejection: %s\n", st.msg);
     CHECK_EQ_INT(st.code, 0);
@@ -37,7 +37,7 @@ static emg_score read_ok(const smf *f, int strict) {
 }
 static emg_status read_status(const smf *f, int strict) {
     emg_score s;
-    emg_midi_opts o = {strict};
+    emg_midi_opts o = {.strict = strict};
     emg_status st = emg_midi_read(f->b, f->n, &o, &s);
     emg_score_free(&s);
     return st;
@@ -404,7 +404,7 @@ static void test_every_prefix(void) {
     for (size_t n = 0; n <= f.n; n++) {
         for (int strict = 0; strict < 2; strict++) {
             emg_score s;
-            emg_midi_opts o = {strict};
+            emg_midi_opts o = {.strict = strict};
             emg_status st = emg_midi_read(f.b, n, &o, &s);
             if (st.code) {
                 rejected++;
@@ -477,7 +477,7 @@ static emg_status read_vendored(const char *name, int strict, emg_score *s) {
     unsigned char *buf = test_read_file(path, &len);
     CHECK(buf != NULL);
     if (!buf) { memset(s, 0, sizeof *s); return emg_statusf(99, "cannot read %s", path); }
-    emg_midi_opts o = {strict};
+    emg_midi_opts o = {.strict = strict};
     emg_status st = emg_midi_read(buf, len, &o, s);
     free(buf);
     return st;

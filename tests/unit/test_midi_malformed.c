@@ -42,7 +42,7 @@ static int read_file_score(const char *path, int strict, emg_score *s, emg_statu
     size_t len = 0;
     unsigned char *buf = test_read_file(path, &len);
     if (!buf) return -1;
-    emg_midi_opts o = {strict};
+    emg_midi_opts o = {.strict = strict};
     *st = emg_midi_read(buf, len, &o, s);
     free(buf);
     return st->code == 0;

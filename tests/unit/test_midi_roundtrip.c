@@ -86,7 +86,7 @@ static void roundtrip_one(const char *path) {
     if (st.code) fprintf(stderr, "%s: write: %s\n", path, st.msg);
     CHECK_EQ_INT(st.code, 0);
     if (st.code) { emg_score_free(&a); return; }
-    emg_midi_opts strict = {1};
+    emg_midi_opts strict = {.strict = 1};
     st = emg_midi_read(out, out_len, &strict, &b);  /* what we write must pass the strict reader */
     free(out);
     CHECK_EQ_INT(st.code, 0);

@@ -139,7 +139,7 @@ int main(void) {
             st = emg_midi_write(&d1, names, &midi, &midi_len);
             CHECK_EQ_INT(st.code, 0);
             emg_score back;
-            emg_midi_opts strict = {1};
+            emg_midi_opts strict = {.strict = 1};
             st = emg_midi_read(midi, midi_len, &strict, &back);
             free(midi);
             CHECK_EQ_INT(st.code, 0);

@@ -46,7 +46,7 @@ static inline void show_diff(const char *name, const char *want, const char *got
 static inline char *encode_file(emg_remi_encoder *enc, const unsigned char *buf, size_t len, int strict, char *why,
                          size_t whysz) {
     emg_score sc;
-    emg_midi_opts o = {strict};
+    emg_midi_opts o = {.strict = strict};
     emg_status st = emg_midi_read(buf, len, &o, &sc);
     if (st.code) {
         snprintf(why, whysz, "read: %s", st.msg);
@@ -206,7 +206,7 @@ static inline int check_decode_case(const char *name, const char *tok_path, cons
     emg_score_free(&sc);
     if (st.code) { free(want); return ok; }
     emg_score back;
-    emg_midi_opts strict = {1};
+    emg_midi_opts strict = {.strict = 1};
     st = emg_midi_read(midi, midi_len, &strict, &back);
     free(midi);
     CHECK_EQ_INT(st.code, 0);
