@@ -1,20 +1,24 @@
 /* unpack.c: `emogen unpack`: MIDI archives, folders and files -> one HDF5 MIDI store.
  *
  * Flow (every rank runs the same code; no coordinator):
- *   1. inputs: expand --list files, stat, checksum (rank i%P), allgather; drop inputs already in
- *      the previous store (same path, size, mtime, checksum) when --out exists;
+ *   1. inputs: expand --list files, stat; load the previous store when --out exists and drop the
+ *      inputs already in it (same path, size, mtime, MD5). Only inputs that could match one (and
+ *      folders, whose checksum is their listing) are hashed up front; the others get their MD5
+ *      from the reads of step 3, so no input is read twice;
  *   2. spread: seekable archives (zip, 7z) big enough to matter are split by entry blocks over all
  *      ranks; big compressed streams (tar.gz, ...), which only one reader can decompress, are read by
- *      one rank that deals their members round-robin to every rank for checking and hashing; the
- *      other inputs are taken dynamically from a shared counter, largest first;
+ *      one rank that deals their members round-robin to the other ranks for checking and hashing
+ *      (non-blocking sends; it checks members itself while they are behind); the other inputs
+ *      are taken dynamically from a shared counter, largest first;
  *   3. read: walk each assigned input (archive_walk), check each MIDI-signature member with the
- *      lenient MIDI reader, MD5 it, keep its bytes; every member ends as a record (accepted or
- *      rejected with a reason);
+ *      lenient MIDI reader (its check-only mode: the same decisions, no notes built), MD5 it,
+ *      keep its bytes; every member ends as a record (accepted or rejected with a reason);
  *   4. merge: allgather the records (not the bytes); every rank sorts them by (input, entry, sub)
  *      and finds duplicates (first MD5 wins, the previous store's files first): the same order and
  *      decisions for any rank count;
  *   5. write: the new store = previous store's datasets + the new files, written collectively;
- *      each rank writes its own files' bytes at offsets from the global order; atomic commit.
+ *      each rank writes its own files' bytes at offsets from the global order, in rounds of
+ *      8 MiB; atomic commit.
  * Layout: schemas/midi_store.md.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -65,6 +69,9 @@ static void usage(FILE *out) {
         "  -h, --help           this help\n");
 }
 
+enum { DEAL_SLOTS = 32 };
+#define DEAL_BYTES ((size_t)64 << 20)
+
 typedef struct run {
     emg_ctx *ctx;
     int strict;
@@ -81,6 +88,11 @@ typedef struct run {
     int handoff;
     int64_t dealt;
     ubuf msg;
+    /* dealt members in flight: non-blocking sends, so the reader goes on decompressing while the
+     * others check and hash; at most DEAL_SLOTS messages and DEAL_BYTES bytes are outstanding */
+    ubuf slot[DEAL_SLOTS];
+    MPI_Request req[DEAL_SLOTS];
+    int64_t next_slot, oldest_slot, inflight_bytes;
 } run;
 
 enum { TAG_MEMBER = 71, TAG_DONE = 72 };
@@ -110,7 +122,8 @@ static void process_member(run *r, int32_t input, const char *input_path, const 
         rec.kind = REC_REJECT;
         rec.reason = EMG_REJ_BAD_MIDI;
         rec.detail = st.msg;
-        emg_warn(r->ctx, "%s: %s: rejected: %s", input_path, path, st.msg);
+        if (strcmp(input_path, path)) emg_warn(r->ctx, "%s: %s: rejected: %s", input_path, path, st.msg);
+        else emg_warn(r->ctx, "%s: rejected: %s", path, st.msg);  /* a MIDI file given as input */
     } else {
         rec.kind = REC_MIDI;
         rec.reason = "";
@@ -123,29 +136,57 @@ static void process_member(run *r, int32_t input, const char *input_path, const 
     rec_pack(&r->recs, &rec);
 }
 
+static void deal_wait_oldest(run *r) {
+    int k = (int)(r->oldest_slot++ % DEAL_SLOTS);
+    CHECK_MPI(MPI_Wait(&r->req[k], MPI_STATUS_IGNORE));
+    r->inflight_bytes -= (int64_t)r->slot[k].n;
+}
+
+/* 1 if one more message of `need` bytes fits in the window now (completed sends are retired) */
+static int deal_room(run *r, size_t need) {
+    for (;;) {
+        int full = r->next_slot - r->oldest_slot == DEAL_SLOTS || r->inflight_bytes + (int64_t)need > (int64_t)DEAL_BYTES;
+        if (!full || r->next_slot == r->oldest_slot) return 1;
+        int k = (int)(r->oldest_slot % DEAL_SLOTS), done = 0;
+        CHECK_MPI(MPI_Test(&r->req[k], &done, MPI_STATUS_IGNORE));
+        if (!done) return 0;
+        r->oldest_slot++;
+        r->inflight_bytes -= (int64_t)r->slot[k].n;
+    }
+}
+
 static void on_member(void *u, const emg_member *m) {
     run *r = u;
     int64_t entry = m->entry;
     int32_t sub = next_sub(r, entry);
-    int dest = r->handoff ? (int)(r->dealt++ % r->ctx->size) : r->ctx->rank;
-    if (dest == r->ctx->rank) {
+    uint32_t pl = (uint32_t)strlen(m->path);
+    size_t need = 36 + pl + m->len;
+    /* the reader of a dealt stream sends each member to the next other rank while they keep up,
+     * and checks it itself when they are behind (its window of sends is full): decompression,
+     * usually the slower part, never waits and nobody idles. Who checks a member changes nothing
+     * that is stored (records are merged in global order). */
+    if (!r->handoff || r->ctx->size == 1 || !deal_room(r, need)) {
         process_member(r, r->cur_input, m->input, m->path, m->data, m->len, m->mtime, entry, sub);
         return;
     }
+    int dest = (int)(r->dealt++ % (r->ctx->size - 1));
+    if (dest >= r->ctx->rank) dest++;  /* skip the reader */
     /* deal it: [input, entry, sub, mtime, len, path length, path, bytes] */
-    r->msg.n = 0;
-    uint32_t pl = (uint32_t)strlen(m->path);
     int64_t len = (int64_t)m->len;
-    ubuf_put(&r->msg, &r->cur_input, sizeof r->cur_input);
-    ubuf_put(&r->msg, &entry, sizeof entry);
-    ubuf_put(&r->msg, &sub, sizeof sub);
-    ubuf_put(&r->msg, &m->mtime, sizeof m->mtime);
-    ubuf_put(&r->msg, &len, sizeof len);
-    ubuf_put(&r->msg, &pl, sizeof pl);
-    ubuf_put(&r->msg, m->path, pl);
-    ubuf_put(&r->msg, m->data, m->len);
-    if (r->msg.n > INT32_MAX) FAIL("a member of %zu bytes cannot be dealt", r->msg.n);
-    CHECK_MPI(MPI_Send(r->msg.p, (int)r->msg.n, MPI_BYTE, dest, TAG_MEMBER, r->ctx->comm));
+    ubuf *b = &r->slot[r->next_slot % DEAL_SLOTS];
+    b->n = 0;
+    ubuf_put(b, &r->cur_input, sizeof r->cur_input);
+    ubuf_put(b, &entry, sizeof entry);
+    ubuf_put(b, &sub, sizeof sub);
+    ubuf_put(b, &m->mtime, sizeof m->mtime);
+    ubuf_put(b, &len, sizeof len);
+    ubuf_put(b, &pl, sizeof pl);
+    ubuf_put(b, m->path, pl);
+    ubuf_put(b, m->data, m->len);
+    if (b->n > INT32_MAX) FAIL("a member of %zu bytes cannot be dealt", b->n);
+    CHECK_MPI(MPI_Isend(b->p, (int)b->n, MPI_BYTE, dest, TAG_MEMBER, r->ctx->comm, &r->req[r->next_slot % DEAL_SLOTS]));
+    r->inflight_bytes += (int64_t)b->n;
+    r->next_slot++;
 }
 
 /* a rank that is not the reader: take dealt members until the reader says it is done */
@@ -376,6 +417,7 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
             r.handoff = 1;
             r.dealt = 0;
             walk_and_hash(&in[i], &wo, &cb);
+            while (r.next_slot > r.oldest_slot) deal_wait_oldest(&r);
             r.handoff = 0;
             for (int p = 0; p < ctx->size; p++)
                 if (p != reader) CHECK_MPI(MPI_Send(NULL, 0, MPI_BYTE, p, TAG_DONE, ctx->comm));
@@ -456,6 +498,7 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
     ubuf_free(&r.recs);
     ubuf_free(&r.bytes);
     ubuf_free(&r.msg);
+    for (int k = 0; k < DEAL_SLOTS; k++) ubuf_free(&r.slot[k]);
     for (int i = 0; i < n_inputs; i++) free(in[i].path);
     free(in);
     free(inputs);

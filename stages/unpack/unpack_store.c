@@ -193,6 +193,10 @@ static void write_new_bytes(hid_t dset, const unpack_merged *m, const int64_t *f
     uint8_t *pack = xmalloc((size_t)(biggest > round ? biggest : round));
     hid_t dxpl = CHECK_H5(H5Pcreate(H5P_DATASET_XFER));
     CHECK_H5(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
+    /* still one collective call per round, but each rank writes its own runs itself: they are
+     * whole inputs' files, large and contiguous, so MPI-IO's two-phase shuffle through aggregators
+     * only adds copies (write phase 0.17-0.22 s -> 0.12 s for 230 MB at 2 ranks, bench_unpack set B) */
+    CHECK_H5(H5Pset_dxpl_mpio_collective_opt(dxpl, H5FD_MPIO_INDIVIDUAL_IO));
     size_t k = 0;
     for (int64_t rd = 0; rd < rounds; rd++) {
         hid_t fs = CHECK_H5(H5Dget_space(dset));
