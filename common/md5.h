@@ -11,5 +11,8 @@ void emg_md5_update(emg_md5_ctx *c, const void *data, size_t n);
 void emg_md5_final(emg_md5_ctx *c, uint8_t digest[16]);
 /* one call: digest of data[0..n) */
 void emg_md5(const void *data, size_t n, uint8_t digest[16]);
+/* digests of n independent buffers (data[i], len[i]) into digest[i], eight at a time in vector
+ * lanes: about 4x the throughput of n emg_md5 calls when there are many (md5_many.c; bench_md5) */
+void emg_md5_many(const uint8_t *const *data, const size_t *len, size_t n, uint8_t (*digest)[16]);
 /* 32 lowercase hex characters + NUL */
 void emg_md5_hex(const uint8_t digest[16], char out[33]);

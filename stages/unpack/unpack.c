@@ -82,6 +82,8 @@ typedef struct run {
     int32_t sub;
     ubuf recs;                    /* packed records of this rank */
     ubuf bytes;                   /* accepted MIDI bytes of this rank */
+    ubuf unhashed;                /* accepted files whose MD5 is still to take: (md5 position in
+                                     recs, offset in bytes, length) triples, see hash_accepted */
     int64_t members;
     /* hand-off: a big compressed stream (tar.gz, ...) cannot be split, so one rank decompresses it
      * and deals its MIDI members round-robin to every rank, which check and keep them */
@@ -102,7 +104,8 @@ static int32_t next_sub(run *r, int64_t entry) {
     return r->sub++;
 }
 
-/* check one MIDI member with the lenient reader, hash it and keep it (or record the rejection) */
+/* check one MIDI member with the lenient reader and keep it (its MD5 comes later, in hash_accepted),
+ * or record the rejection */
 static void process_member(run *r, int32_t input, const char *input_path, const char *path, const uint8_t *data,
                            size_t len, int64_t mtime, int64_t entry, int32_t sub) {
     r->members++;
@@ -114,7 +117,6 @@ static void process_member(run *r, int32_t input, const char *input_path, const 
     rec.len = (int64_t)len;
     rec.mtime = mtime;
     rec.path = path;
-    emg_md5(data, len, rec.md5);
     emg_score score;
     emg_midi_opts opts = {.strict = r->strict, .check_only = 1};
     emg_status st = emg_midi_read(data, len, &opts, &score);
@@ -133,7 +135,31 @@ static void process_member(run *r, int32_t input, const char *input_path, const 
         ubuf_put(&r->bytes, data, len);
         emg_score_free(&score);
     }
-    rec_pack(&r->recs, &rec);
+    size_t md5_at = rec_pack(&r->recs, &rec);
+    if (rec.kind == REC_MIDI) {  /* a rejected file's MD5 is never used */
+        int64_t t[3] = {(int64_t)md5_at, rec.local_off, rec.len};
+        ubuf_put(&r->unhashed, t, sizeof t);
+    }
+}
+
+/* the MD5 of every accepted file of this rank, eight files at a time (emg_md5_many: 4x one at
+ * a time), written into the packed records */
+static void hash_accepted(run *r) {
+    size_t n = r->unhashed.n / (3 * sizeof(int64_t));
+    const int64_t *t = (const int64_t *)(void *)r->unhashed.p;
+    const uint8_t **data = xmalloc((n ? n : 1) * sizeof *data);
+    size_t *len = xmalloc((n ? n : 1) * sizeof *len);
+    uint8_t (*digest)[16] = xmalloc((n ? n : 1) * sizeof *digest);
+    for (size_t i = 0; i < n; i++) {
+        data[i] = r->bytes.p + t[3 * i + 1];
+        len[i] = (size_t)t[3 * i + 2];
+    }
+    emg_md5_many(data, len, n, digest);
+    for (size_t i = 0; i < n; i++) memcpy(r->recs.p + t[3 * i], digest[i], 16);
+    free(data);
+    free(len);
+    free(digest);
+    r->unhashed.n = 0;
 }
 
 static void deal_wait_oldest(run *r) {
@@ -445,6 +471,7 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
     free(queue);
     if (mine_total) emg_progress_finish(&prog);
 
+    hash_accepted(&r);
     share_checksums(in, n_inputs, ctx->comm);  /* each was computed by the one rank that read the input */
     double t_read = emg_now(), t_read_max = 0;
     double my_read = t_read - t_inputs;
@@ -498,6 +525,7 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
     ubuf_free(&r.recs);
     ubuf_free(&r.bytes);
     ubuf_free(&r.msg);
+    ubuf_free(&r.unhashed);
     for (int k = 0; k < DEAL_SLOTS; k++) ubuf_free(&r.slot[k]);
     for (int i = 0; i < n_inputs; i++) free(in[i].path);
     free(in);

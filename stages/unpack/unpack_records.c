@@ -24,8 +24,9 @@ static void put_str(ubuf *b, const char *s) {
     ubuf_put(b, s, n + 1);  /* keep the NUL: unpacked strings point into the buffer */
 }
 
-void rec_pack(ubuf *b, const unpack_rec *r) {
+size_t rec_pack(ubuf *b, const unpack_rec *r) {
     int32_t kind = r->kind;
+    size_t md5_at;
     ubuf_put(b, &kind, sizeof kind);
     ubuf_put(b, &r->input, sizeof r->input);
     ubuf_put(b, &r->entry, sizeof r->entry);
@@ -33,11 +34,13 @@ void rec_pack(ubuf *b, const unpack_rec *r) {
     ubuf_put(b, &r->warnings, sizeof r->warnings);
     ubuf_put(b, &r->len, sizeof r->len);
     ubuf_put(b, &r->mtime, sizeof r->mtime);
+    md5_at = b->n;
     ubuf_put(b, r->md5, 16);
     ubuf_put(b, &r->local_off, sizeof r->local_off);
     put_str(b, r->path);
     put_str(b, r->reason);
     put_str(b, r->detail);
+    return md5_at;
 }
 
 #define TAKE(dst, size) do { memcpy((dst), p + pos, (size)); pos += (size); } while (0)

@@ -28,8 +28,8 @@ typedef struct { uint8_t *p; size_t n, cap; } ubuf;
 void ubuf_put(ubuf *b, const void *data, size_t n);
 void ubuf_free(ubuf *b);
 
-/* append one record to a packed buffer */
-void rec_pack(ubuf *b, const unpack_rec *r);
+/* append one record to a packed buffer; returns where its md5 lies in b (to fill in later) */
+size_t rec_pack(ubuf *b, const unpack_rec *r);
 /* parse a packed buffer produced by rec_pack on rank `owner`; returns records appended to *out */
 size_t rec_unpack(const uint8_t *p, size_t n, int owner, unpack_rec **out, size_t *nout, size_t *cap);
 /* order: (input, entry, sub) */
