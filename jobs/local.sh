@@ -21,9 +21,6 @@ cfg=$("$E" config check pipeline "$config") || exit 2
 out=$(jq -r .out_dir <<<"$cfg"); ranks=$(jq -r .ranks <<<"$cfg")
 mkdir -p "$out/logs"
 export EMOGEN_LAUNCH=local   # mpirun -np RANKS even inside a Slurm allocation
-# one machine: ranks talk through shared memory (pml ob1), so skip Open MPI's probing of fabric
-# transports (psm/psm2: ~0.2 s of every mpirun here) unless the caller chose a pml
-export OMPI_MCA_pml=${OMPI_MCA_pml:-ob1}
 t0=$SECONDS
 
 for stage in unpack extract select map train generate evaluate; do
