@@ -7,8 +7,8 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "md5.h"
+#include "test_files.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,27 +34,9 @@ static void add(files *f, uint8_t *p, size_t len) {
     f->bytes += len;
 }
 
-static void load_dir(files *f, const char *dir) {
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.') continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        struct stat st;
-        if (stat(path, &st) != 0) continue;
-        if (S_ISDIR(st.st_mode)) { load_dir(f, path); continue; }
-        size_t n = strlen(de->d_name);
-        if (n < 4 || strcmp(de->d_name + n - 4, ".mid")) continue;
-        FILE *fp = fopen(path, "rb");
-        if (!fp) continue;
-        uint8_t *buf = malloc((size_t)st.st_size + 1);
-        size_t got = fread(buf, 1, (size_t)st.st_size, fp);
-        fclose(fp);
-        add(f, buf, got);
-    }
-    closedir(d);
+static void take(const char *path, uint8_t *buf, size_t len, void *user) {
+    (void)path;
+    add(user, buf, len);
 }
 
 int main(int argc, char **argv) {
@@ -63,7 +45,7 @@ int main(int argc, char **argv) {
     const char *shared = getenv("EMOGEN_SHARED");
     snprintf(dir, sizeof dir, "%s", argc > 1 ? argv[1] : "");
     if (!dir[0]) snprintf(dir, sizeof dir, "%s/data/unlabelled", shared && *shared ? shared : EMOGEN_SOURCE_DIR "/../shared");
-    load_dir(&f, dir);
+    test_for_each_midi(dir, take, &f);
     const char *what = dir;
     if (f.n == 0) {
         what = "20,000 synthetic buffers of 1-24 kB";

@@ -4,9 +4,9 @@
  * copies of them (truncations, byte changes: the error paths), and on all of ../shared/data's
  * MIDI files when present. */
 #define _POSIX_C_SOURCE 200809L
+#include "test_files.h"
 #include "test_util.h"
 
-#include <dirent.h>
 
 #include "midi_read.h"
 #include "rng.h"
@@ -36,50 +36,35 @@ static void compare(const char *what, const uint8_t *buf, size_t len) {
     }
 }
 
-/* every file under dir whose bytes we can read (MIDI or not: non-MIDI must be refused alike) */
-static void walk(const char *dir, int mutate) {
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.') continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        struct stat st;
-        if (lstat(path, &st) != 0) continue;
-        if (S_ISDIR(st.st_mode)) { walk(path, mutate); continue; }
-        size_t n = strlen(de->d_name);
-        if (!S_ISREG(st.st_mode) || n < 4 || (strcmp(de->d_name + n - 4, ".mid") && strcmp(de->d_name + n - 4, ".kar") &&
-                                              (n < 5 || strcmp(de->d_name + n - 5, ".midi"))))
-            continue;
-        size_t len = 0;
-        uint8_t *buf = test_read_file(path, &len);
-        if (!buf) continue;
-        compare(path, buf, len);
-        if (mutate && len > 0) {
-            /* mutations from a counter-based stream keyed by the file size: the same every run */
-            uint8_t *m = malloc(len);
-            for (uint64_t k = 0; k < 24; k++) {
-                uint64_t x = emg_rng_u64(0xC4EC, (uint64_t)len, 2 * k), y = emg_rng_u64(0xC4EC, (uint64_t)len, 2 * k + 1);
-                uint32_t r[4] = {(uint32_t)x, (uint32_t)(x >> 32), (uint32_t)y, (uint32_t)(y >> 32)};
-                memcpy(m, buf, len);
-                size_t at = r[0] % len, mlen = len;
-                switch (k % 4) {
-                case 0: mlen = at; break;                       /* truncated */
-                case 1: m[at] ^= (uint8_t)(1u << (r[1] % 8)); break;  /* one bit flipped */
-                case 2: m[at] = (uint8_t)(r[1] & 1 ? 0xFF : 0x00); break;
-                default: m[at] = (uint8_t)r[1]; m[r[2] % len] = (uint8_t)r[3]; break;
-                }
-                char what[4200];
-                snprintf(what, sizeof what, "%s (mutation %llu)", path, (unsigned long long)k);
-                compare(what, m, mlen);
+/* every MIDI-named file (MIDI or not by content: non-MIDI must be refused alike), and with
+ * mutate, 24 damaged copies of it; the callback owns buf */
+static void visit(const char *path, uint8_t *buf, size_t len, void *user) {
+    int mutate = *(int *)user;
+    compare(path, buf, len);
+    if (mutate && len > 0) {
+        /* mutations from a counter-based stream keyed by the file size: the same every run */
+        uint8_t *m = malloc(len);
+        for (uint64_t k = 0; k < 24; k++) {
+            uint64_t x = emg_rng_u64(0xC4EC, (uint64_t)len, 2 * k), y = emg_rng_u64(0xC4EC, (uint64_t)len, 2 * k + 1);
+            uint32_t r[4] = {(uint32_t)x, (uint32_t)(x >> 32), (uint32_t)y, (uint32_t)(y >> 32)};
+            memcpy(m, buf, len);
+            size_t at = r[0] % len, mlen = len;
+            switch (k % 4) {
+            case 0: mlen = at; break;                             /* truncated */
+            case 1: m[at] ^= (uint8_t)(1u << (r[1] % 8)); break;  /* one bit flipped */
+            case 2: m[at] = (uint8_t)(r[1] & 1 ? 0xFF : 0x00); break;
+            default: m[at] = (uint8_t)r[1]; m[r[2] % len] = (uint8_t)r[3]; break;
             }
-            free(m);
+            char what[4200];
+            snprintf(what, sizeof what, "%s (mutation %llu)", path, (unsigned long long)k);
+            compare(what, m, mlen);
         }
-        free(buf);
+        free(m);
     }
-    closedir(d);
+    free(buf);
 }
+
+static void walk(const char *dir, int mutate) { test_for_each_midi(dir, visit, &mutate); }
 
 int main(void) {
     char dir[4096];
