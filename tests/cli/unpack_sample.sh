@@ -4,7 +4,8 @@
 # - nothing is lost: accepted + duplicates + rejected = members seen, with the expected counts;
 # - a rerun with the same inputs adds nothing; a rerun with one more input adds only that input;
 # - a run killed mid-write leaves the previous store intact, and the rerun completes it;
-# - the store's bytes are the original files (MD5 of every stored file equals its md5 column).
+# - the store's bytes are the original files (MD5 of every stored file equals its md5 column);
+# - the input table's checksums are the archives' MD5s.
 set -u
 E=${EMOGEN:?}; SRC=${EMOGEN_SOURCE_DIR:?}; C=$SRC/tests/data/corpus
 T=$(mktemp -d /tmp/emogen_unpack_test.XXXXXX); trap 'rm -rf "$T"' EXIT
@@ -39,6 +40,13 @@ for i in 0 $((n / 2)) $((n - 1)); do
   h5dump -d /midi/bytes -s $off -c $len -b LE -o "$T/file.bin" "$T/s1.h5" >/dev/null
   got=$(md5sum < "$T/file.bin" | cut -c1-32)
   [ "$got" = "$want" ] && ok "stored file $i ($len bytes) has the MD5 of its md5 row" || fail "stored file $i: md5 $got, row says $want"
+done
+# the input table's checksums (taken from the walk's own reads) are the files' MD5s
+h5dump -d /inputs/checksum -w 0 -y "$T/s1.h5" | sed -n '/DATA {/,/}/p' | grep -oE '[0-9]+' \
+  | awk '{ printf "%c", $1 + 0 } NR % 32 == 0 { print "" }' > "$T/sums.txt"
+for f in $C/unlabelled/pop909_openmsx_blupi.tar.gz $C/unlabelled/nottingham_npm_piano.zip; do
+  grep -qx "$(md5sum < "$f" | cut -c1-32)" "$T/sums.txt" && ok "input checksum of $(basename "$f") is its MD5" \
+    || fail "input checksum of $(basename "$f"): $(cat "$T/sums.txt" | tr '\n' ' ')"
 done
 # rerun: nothing new
 "$E" unpack --out "$T/s1.h5" $INPUTS --json --quiet > "$T/re.json" 2>/dev/null
