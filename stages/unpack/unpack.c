@@ -23,6 +23,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "commands.h"
+#include "unpack/unpack_bytes.h"
 #include "unpack/unpack_extract.h"
 #include "unpack/unpack_inputs.h"
 #include "unpack/unpack_records.h"
@@ -61,7 +62,7 @@ static void usage(FILE *out) {
         "  -l, --list FILE      read more inputs from FILE, one path per line (# comments)\n"
         "  -c, --config FILE    JSON config (schema: unpack.schema.json)\n"
         "  -s, --set KEY=VALUE  override one config key (repeatable): max_member_bytes, max_expansion_ratio,\n"
-        "                       max_depth, strict_midi, follow_symlinks\n"
+        "                       max_depth, strict_midi, follow_symlinks, memory_budget_bytes\n"
         "  -x, --extract-to DIR also write each accepted file under DIR/<input name>/<member path>; member\n"
         "                       names with an absolute path or '..' are refused, links are never followed\n"
         "  -q, --quiet          no progress or summary on stderr\n"
@@ -81,7 +82,7 @@ typedef struct run {
     int64_t last_entry;
     int32_t sub;
     ubuf recs;                    /* packed records of this rank */
-    ubuf bytes;                   /* accepted MIDI bytes of this rank */
+    unpack_bytes bytes;           /* accepted MIDI bytes of this rank (memory, then a spill file) */
     ubuf unhashed;                /* accepted files whose MD5 is still to take: (md5 position in
                                      recs, offset in bytes, length) triples, see hash_accepted */
     int64_t members;
@@ -103,6 +104,8 @@ static int32_t next_sub(run *r, int64_t entry) {
     if (entry != r->last_entry) { r->last_entry = entry; r->sub = 0; }
     return r->sub++;
 }
+
+static void hash_accepted(run *r);
 
 /* check one MIDI member with the lenient reader and keep it (its MD5 comes later, in hash_accepted),
  * or record the rejection */
@@ -131,14 +134,17 @@ static void process_member(run *r, int32_t input, const char *input_path, const 
         rec.reason = "";
         rec.detail = "";
         rec.warnings = (int32_t)score.n_warnings;
-        rec.local_off = (int64_t)r->bytes.n;
-        ubuf_put(&r->bytes, data, len);
+        rec.local_off = unpack_bytes_put(&r->bytes, data, len);
         emg_score_free(&score);
     }
     size_t md5_at = rec_pack(&r->recs, &rec);
     if (rec.kind == REC_MIDI) {  /* a rejected file's MD5 is never used */
         int64_t t[3] = {(int64_t)md5_at, rec.local_off, rec.len};
         ubuf_put(&r->unhashed, t, sizeof t);
+        if (unpack_bytes_full(&r->bytes)) {  /* memory budget reached: hash, then move to disk */
+            hash_accepted(r);
+            unpack_bytes_spill(&r->bytes);
+        }
     }
 }
 
@@ -151,7 +157,7 @@ static void hash_accepted(run *r) {
     size_t *len = xmalloc((n ? n : 1) * sizeof *len);
     uint8_t (*digest)[16] = xmalloc((n ? n : 1) * sizeof *digest);
     for (size_t i = 0; i < n; i++) {
-        data[i] = r->bytes.p + t[3 * i + 1];
+        data[i] = unpack_bytes_at(&r->bytes, t[3 * i + 1], (size_t)t[3 * i + 2]);  /* not spilled yet */
         len[i] = (size_t)t[3 * i + 2];
     }
     emg_md5_many(data, len, n, digest);
@@ -414,6 +420,7 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
     r.ctx = ctx;
     r.strict = emg_cfg_bool(cfg, "strict_midi");
     r.in = in;
+    unpack_bytes_init(&r.bytes, emg_cfg_int(cfg, "memory_budget_bytes"), out);
     emg_walk_callbacks cb = {&r, on_member, on_reject, NULL};
     emg_progress prog;
     int64_t mine_total = 0, mine_done = 0, bytes_in = 0;
@@ -490,7 +497,7 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
     sum.inputs_skipped = n_skipped;
     sum.bytes_in = all_bytes_in;
     char *cfg_text = cJSON_PrintUnformatted(cfg);
-    unpack_store_write(out, ctx->comm, cfg_text, &prev, in, n_inputs, &m, r.bytes.p, &sum);
+    unpack_store_write(out, ctx->comm, cfg_text, &prev, in, n_inputs, &m, &r.bytes, &sum);
     sum.seconds = emg_now() - t0;
     sum.t_inputs = t_inputs - t0;
     sum.t_read = my_read;
@@ -508,8 +515,11 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
             char why[512], prefix[1024];
             const char *base = strrchr(in[rc->input].path, '/');
             snprintf(prefix, sizeof prefix, "%s", base ? base + 1 : in[rc->input].path);
-            if (unpack_extract_file(extract_to, prefix, rc->path, r.bytes.p + rc->local_off, (size_t)rc->len, why,
-                                    sizeof why)) {
+            uint8_t *file = xmalloc((size_t)rc->len + 1);
+            unpack_bytes_read(&r.bytes, rc->local_off, (size_t)rc->len, file);
+            int bad = unpack_extract_file(extract_to, prefix, rc->path, file, (size_t)rc->len, why, sizeof why);
+            free(file);
+            if (bad) {
                 emg_warn(ctx, "%s: %s: not extracted: %s", in[rc->input].path, rc->path, why);
                 refused++;
             }
@@ -523,7 +533,7 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
     unpack_merged_free(&m);
     unpack_store_free(&prev);
     ubuf_free(&r.recs);
-    ubuf_free(&r.bytes);
+    unpack_bytes_free(&r.bytes);
     ubuf_free(&r.msg);
     ubuf_free(&r.unhashed);
     for (int k = 0; k < DEAL_SLOTS; k++) ubuf_free(&r.slot[k]);

@@ -172,7 +172,7 @@ static void copy_prev_bytes(hid_t dset, const unpack_store *prev, MPI_Comm comm)
 /* this rank's new files, at their global offsets: collective writes of a union of runs, in rounds
  * of about EMG_H5_ROUND_BYTES (one write() of hundreds of MB is slow here, see h5util.c; the
  * packing buffer stays small too). A file is never cut; every rank makes the same number of calls. */
-static void write_new_bytes(hid_t dset, const unpack_merged *m, const int64_t *final_off, const uint8_t *my_bytes,
+static void write_new_bytes(hid_t dset, const unpack_merged *m, const int64_t *final_off, const unpack_bytes *my_bytes,
                             MPI_Comm comm) {
     int rank;
     MPI_Comm_rank(comm, &rank);
@@ -215,7 +215,7 @@ static void write_new_bytes(hid_t dset, const unpack_merged *m, const int64_t *f
                 run_start = at;
                 run_len = r->len;
             }
-            memcpy(pack + packed, my_bytes + r->local_off, (size_t)r->len);
+            unpack_bytes_read(my_bytes, r->local_off, (size_t)r->len, pack + packed);
             packed += r->len;
             k++;
         }
@@ -236,7 +236,7 @@ static void write_new_bytes(hid_t dset, const unpack_merged *m, const int64_t *f
 }
 
 void unpack_store_write(const char *out, MPI_Comm comm, const char *config_json, const unpack_store *prev,
-                        const unpack_input *in, int n_inputs, const unpack_merged *m, const uint8_t *my_bytes,
+                        const unpack_input *in, int n_inputs, const unpack_merged *m, const unpack_bytes *my_bytes,
                         unpack_summary *sum) {
     /* input indices of this run -> store input table */
     int32_t *in_map = xmalloc((size_t)(n_inputs ? n_inputs : 1) * sizeof *in_map);

@@ -5,6 +5,7 @@
 #include <mpi.h>
 #include <stdint.h>
 
+#include "unpack/unpack_bytes.h"
 #include "unpack/unpack_inputs.h"
 #include "unpack/unpack_records.h"
 
@@ -41,6 +42,6 @@ typedef struct unpack_summary {
 
 /* write the new store (collective); fills the counts of sum */
 void unpack_store_write(const char *out, MPI_Comm comm, const char *config_json, const unpack_store *prev,
-                        const unpack_input *in, int n_inputs, const unpack_merged *m, const uint8_t *my_bytes,
+                        const unpack_input *in, int n_inputs, const unpack_merged *m, const unpack_bytes *my_bytes,
                         unpack_summary *sum);
 void unpack_print_summary(const unpack_summary *sum, const unpack_merged *m, int quiet, int json, const char *out);

@@ -83,7 +83,7 @@ bench_set() {  # bench_set NAME LIST
   if [ -x /usr/bin/time ]; then
     rm -rf "$O/s.h5" "$O/x"
     /usr/bin/time -f %M -o "$T/rss" "$E" unpack --quiet --out "$O/s.h5" --list "$list"
-    printf '  peak memory, 1 rank: %.0f MB resident for %.0f MB of MIDI stored (a rank holds the bytes it accepted until the write)\n' \
+    printf '  peak memory, 1 rank: %.0f MB resident for %.0f MB of MIDI stored (a rank keeps the bytes it accepted in memory up to memory_budget_bytes, default 2 GiB)\n' \
       "$(echo "$(cat "$T/rss")/1024" | bc -l)" "$(jq '.bytes_out/1e6' <<<"$j1")"
   fi
   jq -r '"  phases, 1 rank: read \(.phase_seconds.read_slowest_rank * 1000 | round) ms, merge \(.phase_seconds.merge * 1000 | round) ms, write \(.phase_seconds.write * 1000 | round) ms"' <<<"$j1"

@@ -5,7 +5,8 @@
 # - a rerun with the same inputs adds nothing; a rerun with one more input adds only that input;
 # - a run killed mid-write leaves the previous store intact, and the rerun completes it;
 # - the store's bytes are the original files (MD5 of every stored file equals its md5 column);
-# - the input table's checksums are the archives' MD5s.
+# - the input table's checksums are the archives' MD5s;
+# - with a tiny memory budget (bytes spilled to disk) the store is the same and no spill file is left.
 set -u
 E=${EMOGEN:?}; SRC=${EMOGEN_SOURCE_DIR:?}; C=$SRC/tests/data/corpus
 T=$(mktemp -d /tmp/emogen_unpack_test.XXXXXX); trap 'rm -rf "$T"' EXIT
@@ -48,6 +49,18 @@ for f in $C/unlabelled/pop909_openmsx_blupi.tar.gz $C/unlabelled/nottingham_npm_
   grep -qx "$(md5sum < "$f" | cut -c1-32)" "$T/sums.txt" && ok "input checksum of $(basename "$f") is its MD5" \
     || fail "input checksum of $(basename "$f"): $(cat "$T/sums.txt" | tr '\n' ' ')"
 done
+# a tiny memory budget: accepted bytes move to spill files, the store is the same, nothing is left
+mkdir -p "$T/spill"
+mpirun -np 2 --oversubscribe "$E" unpack --out "$T/spill/sp.h5" $INPUTS --set memory_budget_bytes=65536 \
+  --extract-to "$T/spill/x" --json --quiet > "$T/sp.json" 2>/dev/null || fail "unpack with a 64 KiB memory budget failed"
+same=1
+for g in /midi /duplicates /rejects /inputs; do h5diff "$T/s1.h5" "$T/spill/sp.h5" $g $g > /dev/null || same=0; done
+[ $same = 1 ] && ok "with a 64 KiB memory budget (spilling) the store's tables equal the in-memory run's" \
+  || fail "spilling changed the store"
+[ "$(ls -A "$T/spill")" = "$(printf 'sp.h5\nx')" ] && ok "no spill file is left behind" || fail "left: $(ls -A "$T/spill")"
+clip=$(ls "$C/labelled/emopia" | head -1)
+cmp -s "$C/labelled/emopia/$clip" "$T/spill/x/labelled/emopia/$clip" && ok "--extract-to writes spilled files intact" \
+  || fail "extracted $clip differs from the original"
 # rerun: nothing new
 "$E" unpack --out "$T/s1.h5" $INPUTS --json --quiet > "$T/re.json" 2>/dev/null
 [ "$(json_get "$T/re.json" inputs_skipped)" = 4 ] && [ "$(json_get "$T/re.json" members_seen)" = 0 ] \
