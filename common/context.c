@@ -9,13 +9,14 @@
 
 /* Open MPI probes its fabric transports at every start (the psm and psm2 MTLs: 0.2 s per process
  * on these machines, most of a short command's run time), even when every rank is on one node
- * and can only use shared memory. (Measured: a singleton's MPI_Init + MPI_Finalize take 0.31 s
- * with the defaults, 0.018 s with the settings below.) So when all ranks are on this node (a singleton started without
- * a launcher, or mpirun with OMPI_COMM_WORLD_LOCAL_SIZE == OMPI_COMM_WORLD_SIZE), ask for the
- * shared-memory pml ob1 (btl vader/self), unless the user chose a pml or mtl (OMPI_MCA_pml /
- * OMPI_MCA_mtl in the environment, which is also how `mpirun --mca` passes them) or set
- * EMOGEN_MPI_LOCAL_DEFAULTS=0. Every rank sees the same variables, so all choose alike; a job
- * across nodes, or started by srun, keeps the site's settings. Only Open MPI reads these. */
+ * and can only use shared memory; measured, a singleton's MPI_Init + MPI_Finalize take 0.31 s
+ * with the defaults and 0.018 s with the settings below. So when all ranks are on this node (a
+ * singleton started without a launcher, or mpirun with OMPI_COMM_WORLD_LOCAL_SIZE ==
+ * OMPI_COMM_WORLD_SIZE), ask for the shared-memory pml ob1 (btl vader/self), unless the user
+ * chose a pml or mtl (OMPI_MCA_pml / OMPI_MCA_mtl in the environment, which is also how
+ * `mpirun --mca` passes them) or set EMOGEN_MPI_LOCAL_DEFAULTS=0. Every rank sees the same
+ * variables, so all choose alike; a job across nodes, or started by srun, keeps the site's
+ * settings. Only Open MPI reads these variables. */
 static void one_node_transport_default(void) {
     const char *opt = getenv("EMOGEN_MPI_LOCAL_DEFAULTS");
     if ((opt && !strcmp(opt, "0")) || getenv("OMPI_MCA_pml") || getenv("OMPI_MCA_mtl")) return;

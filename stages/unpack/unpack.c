@@ -87,7 +87,7 @@ typedef struct run {
                                      recs, offset in bytes, length) triples, see hash_accepted */
     int64_t members;
     /* hand-off: a big compressed stream (tar.gz, ...) cannot be split, so one rank decompresses it
-     * and deals its MIDI members round-robin to every rank, which check and keep them */
+     * and deals its MIDI members round-robin to the other ranks, which check and keep them */
     int handoff;
     int64_t dealt;
     ubuf msg;
