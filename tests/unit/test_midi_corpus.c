@@ -8,36 +8,10 @@
  * Skips (77) when the shared data is missing. */
 #include "test_util.h"
 
+#include "csv.h"
 #include "midi_read.h"
 
 #include <dirent.h>
-
-/* split one CSV line in place (handles "quoted, fields"); returns the field count */
-static int csv_split(char *line, char **f, int maxf) {
-    int n = 0;
-    char *p = line;
-    while (n < maxf) {
-        char *out = p;
-        f[n++] = p;
-        if (*p == '"') {
-            p++;
-            for (;;) {
-                if (*p == 0) break;
-                if (*p == '"' && p[1] == '"') { *out++ = '"'; p += 2; continue; }
-                if (*p == '"') { p++; break; }
-                *out++ = *p++;
-            }
-            while (*p && *p != ',') p++;
-        } else {
-            while (*p && *p != ',' && *p != '\n' && *p != '\r') *out++ = *p++;
-        }
-        int more = *p == ',';
-        *out = 0;
-        if (!more) break;
-        p++;
-    }
-    return n;
-}
 
 static int col(char **h, int n, const char *name) {
     for (int i = 0; i < n; i++) if (!strcmp(h[i], name)) return i;
@@ -55,12 +29,12 @@ static void check_unlabelled(const char *shared) {
     if (!fgets(line, sizeof line, m)) { CHECK(0); fclose(m); return; }
     char header[8192];
     memcpy(header, line, sizeof header);
-    int nh = csv_split(header, h, 32);
+    int nh = emg_csv_split(header, h, 32);
     int c_file = col(h, nh, "file"), c_fmt = col(h, nh, "format"), c_nt = col(h, nh, "ntracks"),
         c_div = col(h, nh, "division"), c_on = col(h, nh, "note_ons");
     long files = 0, matched = 0, strict_ok = 0, strict_rejected = 0;
     while (fgets(line, sizeof line, m)) {
-        int n = csv_split(line, f, 32);
+        int n = emg_csv_split(line, f, 32);
         if (n < nh) continue;
         snprintf(path, sizeof path, "%s/data/unlabelled/%s", shared, f[c_file]);
         size_t len = 0;

@@ -10,33 +10,8 @@
  * Skips (77) when the shared data is missing. */
 #include "test_util.h"
 
+#include "csv.h"
 #include "midi_read.h"
-
-static int csv_split(char *line, char **f, int maxf) {
-    int n = 0;
-    char *p = line;
-    while (n < maxf) {
-        char *out = p;
-        f[n++] = p;
-        if (*p == '"') {
-            p++;
-            for (;;) {
-                if (*p == 0) break;
-                if (*p == '"' && p[1] == '"') { *out++ = '"'; p += 2; continue; }
-                if (*p == '"') { p++; break; }
-                *out++ = *p++;
-            }
-            while (*p && *p != ',') p++;
-        } else {
-            while (*p && *p != ',' && *p != '\n' && *p != '\r') *out++ = *p++;
-        }
-        int more = *p == ',';
-        *out = 0;
-        if (!more) break;
-        p++;
-    }
-    return n;
-}
 
 static int read_file_score(const char *path, int strict, emg_score *s, emg_status *st) {
     size_t len = 0;
@@ -98,7 +73,7 @@ int main(void) {
     if (!fgets(line, sizeof line, m)) return 1;  /* header: file,origin,provenance,defect,expected,notes,strict_scan */
     long n = 0, by[4] = {0}, lenient_read = 0, strict_read = 0;
     while (fgets(line, sizeof line, m)) {
-        if (csv_split(line, f, 16) < 7) continue;
+        if (emg_csv_split(line, f, 16) < 7) continue;
         const char *file = f[0], *expected = f[4];
         if (!strncmp(file, "archives/", 9)) continue;
         snprintf(path, sizeof path, "%s/data/malformed/%s", shared, file);
