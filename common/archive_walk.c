@@ -2,11 +2,11 @@
 #define _POSIX_C_SOURCE 200809L
 #include "archive_walk.h"
 #include "check.h"
+#include "dir_list.h"
 #include "md5.h"
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -407,22 +407,11 @@ done:
     close(fd);
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 static void walk_dir(walker *w, const char *dir, const char *rel) {
-    DIR *d = opendir(dir);
-    if (!d) { reject(w, rel[0] ? rel : dir, EMG_REJ_UNREADABLE, strerror(errno), 1); return; }
-    size_t n = 0, cap = 64;
-    char **names = xmalloc(cap * sizeof *names);
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-        if (n == cap) names = xrealloc(names, (cap *= 2) * sizeof *names);
-        names[n++] = CHECK_PTR(strdup(de->d_name));
-    }
-    closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);  /* byte order: the same walk on every machine */
-    for (size_t i = 0; i < n; i++) {
+    char **names;
+    int64_t n = emg_dir_list(dir, NULL, &names);  /* byte order: the same walk on every machine */
+    if (n < 0) { reject(w, rel[0] ? rel : dir, EMG_REJ_UNREADABLE, strerror(errno), 1); return; }
+    for (int64_t i = 0; i < n; i++) {
         char full[4096], sub[4096];
         snprintf(full, sizeof full, "%s/%s", dir, names[i]);
         join(sub, sizeof sub, rel, "/", names[i]);
@@ -440,9 +429,8 @@ static void walk_dir(walker *w, const char *dir, const char *rel) {
         if (S_ISDIR(st.st_mode)) walk_dir(w, full, sub);
         else if (S_ISREG(st.st_mode)) walk_file(w, full, sub, &st, 0);
         else reject(w, sub, EMG_REJ_SPECIAL, "device, fifo or socket", 1);
-        free(names[i]);
     }
-    free(names);
+    emg_dir_list_free(names, n);
 }
 
 int64_t emg_walk_input_md5(const char *input, const emg_walk_opts *o, const emg_walk_callbacks *cb,

@@ -2,10 +2,10 @@
 #define _POSIX_C_SOURCE 200809L
 #include "checkpoint.h"
 #include "check.h"
+#include "dir_list.h"
 #include "h5util.h"
 #include "md5.h"
 
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,33 +137,22 @@ out:
     return rc;
 }
 
-static int cmp_desc(const void *a, const void *b) { return strcmp(*(char *const *)b, *(char *const *)a); }
+static int is_step_file(const char *name) {
+    size_t l = strlen(name);
+    return !strncmp(name, "step-", 5) && l >= 8 && !strcmp(name + l - 3, ".h5");
+}
 
 int emg_ckpt_list(const char *dir, char **paths, int max) {
-    DIR *d = opendir(dir);
-    if (!d) return 0;
-    int n = 0, cap = 64;
-    char **names = xmalloc((size_t)cap * sizeof *names);
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        size_t l = strlen(e->d_name);
-        if (strncmp(e->d_name, "step-", 5) || l < 8 || strcmp(e->d_name + l - 3, ".h5")) continue;
-        if (n == cap) names = xrealloc(names, (size_t)(cap *= 2) * sizeof *names);
-        names[n++] = CHECK_PTR(strdup(e->d_name));
-    }
-    closedir(d);
-    qsort(names, (size_t)n, sizeof *names, cmp_desc);  /* zero-padded steps: byte order = step order */
+    char **names;
+    int64_t n = emg_dir_list(dir, is_step_file, &names);
     int k = 0;
-    for (int i = 0; i < n; i++) {
-        if (k < max) {
-            size_t len = strlen(dir) + strlen(names[i]) + 2;
-            paths[k] = xmalloc(len);
-            snprintf(paths[k], len, "%s/%s", dir, names[i]);
-            k++;
-        }
-        free(names[i]);
+    for (int64_t i = n - 1; i >= 0 && k < max; i--) {  /* zero-padded steps: byte order = step order */
+        size_t len = strlen(dir) + strlen(names[i]) + 2;
+        paths[k] = xmalloc(len);
+        snprintf(paths[k], len, "%s/%s", dir, names[i]);
+        k++;
     }
-    free(names);
+    emg_dir_list_free(names, n);
     return k;
 }
 

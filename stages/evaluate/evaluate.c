@@ -19,6 +19,7 @@
 #include "check.h"
 #include "cli.h"
 #include "corpus_read.h"
+#include "dir_list.h"
 #include "jsym.h"
 #include "midi_write.h"
 #include "model_ckpt.h"
@@ -29,7 +30,6 @@
 #include "rng.h"
 
 #include <cjson/cJSON.h>
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -64,7 +64,6 @@ typedef struct piece_set {
     int A;
 } piece_set;
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 static int features_of(const uint8_t *midi, size_t len, double *row) {
     emg_jsym_request req;
@@ -73,28 +72,23 @@ static int features_of(const uint8_t *midi, size_t len, double *row) {
     return emg_jsym_compute(midi, len, &req, row).code;
 }
 
+static int is_json_name(const char *name) {
+    size_t l = strlen(name);
+    return l >= 6 && !strcmp(name + l - 5, ".json");
+}
+
 /* read DIR/<name>.json sidecars and their .mid; pieces without features are reported and skipped */
 static int load_generated(const char *dir, int A, piece_set *ps, int *skipped, char *err, size_t errlen) {
     memset(ps, 0, sizeof *ps);
     ps->A = A;
-    DIR *d = opendir(dir);
-    if (!d) { snprintf(err, errlen, "%s: %s", dir, strerror(errno)); return -1; }
-    char **names = xmalloc(1024 * sizeof *names);
-    int n = 0, cap = 1024;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        size_t l = strlen(e->d_name);
-        if (l < 6 || strcmp(e->d_name + l - 5, ".json")) continue;
-        if (n == cap) names = xrealloc(names, (size_t)(cap *= 2) * sizeof *names);
-        names[n++] = CHECK_PTR(strdup(e->d_name));
-    }
-    closedir(d);
-    qsort(names, (size_t)n, sizeof *names, cmp_str);
+    char **names;
+    int64_t n = emg_dir_list(dir, is_json_name, &names);
+    if (n < 0) { snprintf(err, errlen, "%s: %s", dir, strerror(errno)); return -1; }
     ps->X = xmalloc((size_t)(n ? n : 1) * NV * sizeof *ps->X);
     ps->emotion = xmalloc((size_t)(n ? n : 1) * sizeof *ps->emotion);
     ps->bits = xmalloc((size_t)(n ? n : 1) * (size_t)A * sizeof *ps->bits);
     *skipped = 0;
-    for (int i = 0; i < n; i++) {
+    for (int64_t i = 0; i < n; i++) {
         char path[8192];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         char *text = emg_read_file(path, (size_t)64 << 20, NULL);
@@ -122,9 +116,8 @@ static int load_generated(const char *dir, int A, piece_set *ps, int *skipped, c
         cJSON_Delete(doc);
         free(text);
         free(midi);
-        free(names[i]);
     }
-    free(names);
+    emg_dir_list_free(names, n);
     return 0;
 }
 

@@ -2,11 +2,11 @@
 #define _POSIX_C_SOURCE 200809L
 #include "unpack_inputs.h"
 #include "check.h"
+#include "dir_list.h"
 #include "md5.h"
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,23 +15,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 /* visit regular files under dir in sorted order (no links followed) */
 static void dir_visit(const char *dir, const char *rel, void (*fn)(void *, const char *, const struct stat *), void *u) {
-    DIR *d = opendir(dir);
-    if (!d) return;
-    size_t n = 0, cap = 64;
-    char **names = xmalloc(cap * sizeof *names);
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-        if (n == cap) names = xrealloc(names, (cap *= 2) * sizeof *names);
-        names[n++] = CHECK_PTR(strdup(de->d_name));
-    }
-    closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
-    for (size_t i = 0; i < n; i++) {
+    char **names;
+    int64_t n = emg_dir_list(dir, NULL, &names);
+    for (int64_t i = 0; i < n; i++) {
         char full[4096], sub[4096];
         snprintf(full, sizeof full, "%s/%s", dir, names[i]);
         if (rel[0]) snprintf(sub, sizeof sub, "%s/%s", rel, names[i]);
@@ -41,9 +29,8 @@ static void dir_visit(const char *dir, const char *rel, void (*fn)(void *, const
             if (S_ISDIR(st.st_mode)) dir_visit(full, sub, fn, u);
             else if (S_ISREG(st.st_mode)) fn(u, sub, &st);
         }
-        free(names[i]);
     }
-    free(names);
+    emg_dir_list_free(names, n);
 }
 
 typedef struct { int64_t size, mtime; emg_md5_ctx *md5; } dir_acc;
