@@ -33,15 +33,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$config" ] || die "usage: jobs/pipeline.sh [--wait] [--status] [--from STAGE] [--to STAGE] [--after JOBID] [--dry-run] CONFIG"
-[ -f "$config" ] || die "no config file '$config'"
-config=$(cd "$(dirname "$config")" && pwd)/$(basename "$config")
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
-E=${EMOGEN:-$root/build/bin/emogen}
-[ -x "$E" ] || die "no executable $E: build it first (jobs/setup.sh)"
-cfg=$("$E" config check pipeline "$config") || die "the config $config is not valid (see above)"
-q() { jq -r "$1" <<<"$cfg"; }
-out=$(q .out_dir); case "$out" in /*) ;; *) out=$root/$out ;; esac
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+load_config "$config"
+case "$out" in /*) ;; *) out=$root/$out ;; esac
 record=$out/logs/pipeline.jobs
 index() { local i; for i in "${!stages[@]}"; do [ "${stages[$i]}" = "$1" ] && { echo "$i"; return; }; done; die "unknown stage '$1' (stages: ${stages[*]})"; }
 

@@ -41,15 +41,9 @@ while [ $# -gt 0 ]; do
 done
 
 # the config path is taken relative to the caller's directory, everything inside it relative to the repo root
-[ -f "$config" ] || die "no config file '$config'"
-config=$(cd "$(dirname "$config")" && pwd)/$(basename "$config")
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
-E=${EMOGEN:-$root/build/bin/emogen}
-[ -x "$E" ] || die "no executable $E: build it first (jobs/setup.sh)"
-cfg=$("$E" config check pipeline "$config") || die "the config $config is not valid (see above)"
-q() { jq -r "$1" <<<"$cfg"; }
-out=$(q .out_dir); ranks=$(q .ranks)
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+load_config "$config"
+ranks=$(q .ranks)
 mkdir -p "$out/logs"
 corpus=${corpus:-$out/corpus.h5}
 if [ -n "$log" ]; then mkdir -p "$(dirname "$log")"; fi
