@@ -168,10 +168,15 @@ static void hash_accepted(run *r) {
     r->unhashed.n = 0;
 }
 
-static void deal_wait_oldest(run *r) {
-    int k = (int)(r->oldest_slot++ % DEAL_SLOTS);
-    CHECK_MPI(MPI_Wait(&r->req[k], MPI_STATUS_IGNORE));
+/* retire the oldest send in flight: wait for it, or (wait = 0) only if it is complete; 1 if retired */
+static int deal_retire_oldest(run *r, int wait) {
+    int k = (int)(r->oldest_slot % DEAL_SLOTS), done = 1;
+    if (wait) CHECK_MPI(MPI_Wait(&r->req[k], MPI_STATUS_IGNORE));
+    else CHECK_MPI(MPI_Test(&r->req[k], &done, MPI_STATUS_IGNORE));
+    if (!done) return 0;
+    r->oldest_slot++;
     r->inflight_bytes -= (int64_t)r->slot[k].n;
+    return 1;
 }
 
 /* 1 if one more message of `need` bytes fits in the window now (completed sends are retired) */
@@ -179,11 +184,7 @@ static int deal_room(run *r, size_t need) {
     for (;;) {
         int full = r->next_slot - r->oldest_slot == DEAL_SLOTS || r->inflight_bytes + (int64_t)need > (int64_t)DEAL_BYTES;
         if (!full || r->next_slot == r->oldest_slot) return 1;
-        int k = (int)(r->oldest_slot % DEAL_SLOTS), done = 0;
-        CHECK_MPI(MPI_Test(&r->req[k], &done, MPI_STATUS_IGNORE));
-        if (!done) return 0;
-        r->oldest_slot++;
-        r->inflight_bytes -= (int64_t)r->slot[k].n;
+        if (!deal_retire_oldest(r, 0)) return 0;
     }
 }
 
@@ -450,7 +451,7 @@ int cmd_unpack(emg_ctx *ctx, int argc, char **argv) {
             r.handoff = 1;
             r.dealt = 0;
             walk_and_hash(&in[i], &wo, &cb);
-            while (r.next_slot > r.oldest_slot) deal_wait_oldest(&r);
+            while (r.next_slot > r.oldest_slot) deal_retire_oldest(&r, 1);
             r.handoff = 0;
             for (int p = 0; p < ctx->size; p++)
                 if (p != reader) CHECK_MPI(MPI_Send(NULL, 0, MPI_BYTE, p, TAG_DONE, ctx->comm));

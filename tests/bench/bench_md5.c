@@ -21,31 +21,13 @@ static double now(void) {
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-typedef struct { uint8_t **p; size_t *len, n, cap, bytes; } files;
-
-static void add(files *f, uint8_t *p, size_t len) {
-    if (f->n == f->cap) {
-        f->cap = f->cap ? 2 * f->cap : 1024;
-        f->p = realloc(f->p, f->cap * sizeof *f->p);
-        f->len = realloc(f->len, f->cap * sizeof *f->len);
-    }
-    f->p[f->n] = p;
-    f->len[f->n++] = len;
-    f->bytes += len;
-}
-
-static void take(const char *path, uint8_t *buf, size_t len, void *user) {
-    (void)path;
-    add(user, buf, len);
-}
-
 int main(int argc, char **argv) {
-    files f = {0};
+    test_blobs f = {0};
     char dir[4096];
     const char *shared = getenv("EMOGEN_SHARED");
     snprintf(dir, sizeof dir, "%s", argc > 1 ? argv[1] : "");
     if (!dir[0]) snprintf(dir, sizeof dir, "%s/data/unlabelled", shared && *shared ? shared : EMOGEN_SOURCE_DIR "/../shared");
-    test_for_each_midi(dir, take, &f);
+    test_for_each_midi(dir, test_blobs_add, &f);
     const char *what = dir;
     if (f.n == 0) {
         what = "20,000 synthetic buffers of 1-24 kB";
@@ -53,16 +35,19 @@ int main(int argc, char **argv) {
             size_t len = 1000 + (i * 7919) % 23000;
             uint8_t *b = malloc(len);
             for (size_t j = 0; j < len; j++) b[j] = (uint8_t)((i + j) * 2654435761u >> 13);
-            add(&f, b, len);
+            test_blobs_add(NULL, b, len, &f);
         }
     }
+    const uint8_t **data = malloc(f.n * sizeof *data);
+    size_t *len = malloc(f.n * sizeof *len);
+    for (size_t i = 0; i < f.n; i++) { data[i] = f.v[i].buf; len[i] = f.v[i].len; }
     uint8_t (*one)[16] = malloc(f.n * 16), (*many)[16] = malloc(f.n * 16);
     double t_one = 1e9, t_many = 1e9;
     for (int rep = 0; rep < 5; rep++) {
         double t0 = now();
-        for (size_t i = 0; i < f.n; i++) emg_md5(f.p[i], f.len[i], one[i]);
+        for (size_t i = 0; i < f.n; i++) emg_md5(data[i], len[i], one[i]);
         double t1 = now();
-        emg_md5_many((const uint8_t *const *)f.p, f.len, f.n, many);
+        emg_md5_many(data, len, f.n, many);
         double t2 = now();
         if (t1 - t0 < t_one) t_one = t1 - t0;
         if (t2 - t1 < t_many) t_many = t2 - t1;
@@ -76,7 +61,7 @@ int main(int argc, char **argv) {
     /* md5sum on one file holding all the bytes: the scalar speed of GNU coreutils' MD5 */
     FILE *tmp = fopen("/tmp/emogen_bench_md5.bin", "wb");
     if (tmp) {
-        for (size_t i = 0; i < f.n; i++) fwrite(f.p[i], 1, f.len[i], tmp);
+        for (size_t i = 0; i < f.n; i++) fwrite(data[i], 1, len[i], tmp);
         fclose(tmp);
         double t0 = now();
         int rc = system("md5sum /tmp/emogen_bench_md5.bin > /dev/null 2>&1");
@@ -84,7 +69,7 @@ int main(int argc, char **argv) {
         if (rc == 0) printf("  md5sum (coreutils), one stream        %7.1f MB/s   (process start included)\n", mb / (t1 - t0));
         remove("/tmp/emogen_bench_md5.bin");
     }
-    for (size_t i = 0; i < f.n; i++) free(f.p[i]);
-    free(f.p); free(f.len); free(one); free(many);
+    test_blobs_free(&f);
+    free(data); free(len); free(one); free(many);
     return same ? 0 : 1;
 }

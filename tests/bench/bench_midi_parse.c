@@ -8,65 +8,15 @@
  * (the event view, every event of every track visited). Prints one "RESULT" line for scripts.
  * tests/bench/bench_midi_parse.sh runs it next to Debian's midicsv over the same files. */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "midi_events.h"
 #include "midi_read.h"
-
-typedef struct { uint8_t *buf; size_t len; } blob;
-typedef struct { blob *v; size_t n, cap, bytes; } blobs;
-
-static int is_midi_name(const char *n) {
-    const char *dot = strrchr(n, '.');
-    if (!dot) return 0;
-    return !strcasecmp(dot, ".mid") || !strcasecmp(dot, ".midi") || !strcasecmp(dot, ".kar") || !strcasecmp(dot, ".rmi");
-}
-
-static void load_file(blobs *b, const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    if (n <= 0) { fclose(f); return; }
-    uint8_t *p = malloc((size_t)n);
-    if (!p || fread(p, 1, (size_t)n, f) != (size_t)n) { free(p); fclose(f); return; }
-    fclose(f);
-    if (b->n == b->cap) {
-        b->cap = b->cap ? 2 * b->cap : 1024;
-        b->v = realloc(b->v, b->cap * sizeof *b->v);
-        if (!b->v) { perror("realloc"); exit(1); }
-    }
-    b->v[b->n++] = (blob){p, (size_t)n};
-    b->bytes += (size_t)n;
-}
-
-static void load(blobs *b, const char *path) {
-    struct stat st;
-    if (stat(path, &st)) return;
-    if (S_ISREG(st.st_mode)) { load_file(b, path); return; }
-    if (!S_ISDIR(st.st_mode)) return;
-    DIR *d = opendir(path);
-    if (!d) return;
-    struct dirent *e;
-    char sub[8192];
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.') continue;
-        if (snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) >= (int)sizeof sub) continue;
-        struct stat s2;
-        if (stat(sub, &s2)) continue;
-        if (S_ISDIR(s2.st_mode)) load(b, sub);
-        else if (S_ISREG(s2.st_mode) && is_midi_name(e->d_name)) load_file(b, sub);
-    }
-    closedir(d);
-}
+#include "test_files.h"
 
 static double now(void) {
     struct timespec ts;
@@ -76,14 +26,14 @@ static double now(void) {
 
 int main(int argc, char **argv) {
     int passes = 5, events_only = 0;
-    blobs b = {0};
+    test_blobs b = {0};
     for (int a = 1; a < argc; a++) {
         if (!strcmp(argv[a], "--passes") && a + 1 < argc) passes = atoi(argv[++a]);
         else if (!strcmp(argv[a], "--events")) events_only = 1;
         else if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) {
             printf("usage: bench_midi_parse [--passes N] [--events] DIR|FILE...\n");
             return 0;
-        } else load(&b, argv[a]);
+        } else test_for_each_midi(argv[a], test_blobs_add, &b);
     }
     if (b.n == 0) { fprintf(stderr, "bench_midi_parse: no MIDI files found\n"); return 1; }
     double best = 1e30;
@@ -128,7 +78,6 @@ int main(int argc, char **argv) {
            (double)b.n / best, (double)events / best / 1e6);
     printf("RESULT seconds=%.6f files=%zu bytes=%zu mb_per_s=%.3f files_per_s=%.1f\n", best, b.n, b.bytes, mb / best,
            (double)b.n / best);
-    for (size_t i = 0; i < b.n; i++) free(b.v[i].buf);
-    free(b.v);
+    test_blobs_free(&b);
     return 0;
 }

@@ -6,53 +6,16 @@
  * Prints, for the best of N passes: seconds, MB/s of MIDI bytes, files/s, and tokens/s.
  * tests/bench/bench_tokenize.sh runs this and Debian's midicsv over the same files.
  */
-#define _XOPEN_SOURCE 700
-#include <ftw.h>
+#define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "midi_read.h"
 #include "remigen.h"
-
-typedef struct { uint8_t *buf; size_t len; } blob;
-typedef struct { blob *v; size_t n, cap, bytes; } blobs;
-
-static blobs g_files;  /* nftw gives no user pointer: the walk fills this (benchmark program only) */
-
-static void add_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    if (n <= 0) { fclose(f); return; }
-    uint8_t *b = malloc((size_t)n);
-    if (fread(b, 1, (size_t)n, f) != (size_t)n) { free(b); fclose(f); return; }
-    fclose(f);
-    if (g_files.n == g_files.cap) {
-        g_files.cap = g_files.cap ? 2 * g_files.cap : 1024;
-        g_files.v = realloc(g_files.v, g_files.cap * sizeof *g_files.v);
-    }
-    g_files.v[g_files.n].buf = b;
-    g_files.v[g_files.n++].len = (size_t)n;
-    g_files.bytes += (size_t)n;
-}
-
-static int is_midi_name(const char *p) {
-    const char *dot = strrchr(p, '.');
-    return dot && (!strcasecmp(dot, ".mid") || !strcasecmp(dot, ".midi"));
-}
-
-static int walk_cb(const char *path, const struct stat *sb, int type, struct FTW *ftw) {
-    (void)sb;
-    (void)ftw;
-    if (type == FTW_F && is_midi_name(path)) add_file(path);
-    return 0;
-}
+#include "test_files.h"
 
 static double now(void) {
     struct timespec ts;
@@ -63,6 +26,7 @@ static double now(void) {
 int main(int argc, char **argv) {
     int repeat = 3;
     const char *list = NULL, *dir = NULL;
+    test_blobs files = {0};
     for (int a = 1; a < argc; a++) {
         if (!strcmp(argv[a], "--repeat") && a + 1 < argc) repeat = atoi(argv[++a]);
         else if (!strcmp(argv[a], "--list") && a + 1 < argc) list = argv[++a];
@@ -88,14 +52,14 @@ int main(int argc, char **argv) {
             names[n++] = strdup(line);
         }
         fclose(f);
-        for (size_t i = 0; i < n; i++) { add_file(names[i]); free(names[i]); }
+        for (size_t i = 0; i < n; i++) { test_for_each_midi(names[i], test_blobs_add, &files); free(names[i]); }
         free(names);
     } else {
-        if (nftw(dir, walk_cb, 32, FTW_PHYS)) { perror(dir); return 1; }
+        test_for_each_midi(dir, test_blobs_add, &files);
     }
-    if (g_files.n == 0) { fprintf(stderr, "no MIDI files found\n"); return 1; }
-    double mb = (double)g_files.bytes / 1e6;
-    printf("files %zu, %.2f MB of MIDI (in memory), best of %d passes, one core\n", g_files.n, mb, repeat);
+    if (files.n == 0) { fprintf(stderr, "no MIDI files found\n"); return 1; }
+    double mb = (double)files.bytes / 1e6;
+    printf("files %zu, %.2f MB of MIDI (in memory), best of %d passes, one core\n", files.n, mb, repeat);
 
     emg_remi_encoder enc;
     emg_remi_encoder_init(&enc);
@@ -105,9 +69,9 @@ int main(int argc, char **argv) {
         /* parse only */
         double t0 = now();
         size_t notes = 0, fails = 0;
-        for (size_t i = 0; i < g_files.n; i++) {
+        for (size_t i = 0; i < files.n; i++) {
             emg_score s;
-            emg_status st = emg_midi_read(g_files.v[i].buf, g_files.v[i].len, NULL, &s);
+            emg_status st = emg_midi_read(files.v[i].buf, files.v[i].len, NULL, &s);
             if (st.code) { fails++; continue; }
             notes += s.n_notes;
             emg_score_free(&s);
@@ -119,9 +83,9 @@ int main(int argc, char **argv) {
         /* parse + tokenize */
         size_t toks = 0, tfails = 0;
         t0 = now();
-        for (size_t i = 0; i < g_files.n; i++) {
+        for (size_t i = 0; i < files.n; i++) {
             emg_score s;
-            emg_status st = emg_midi_read(g_files.v[i].buf, g_files.v[i].len, NULL, &s);
+            emg_status st = emg_midi_read(files.v[i].buf, files.v[i].len, NULL, &s);
             if (st.code) continue;
             const uint16_t *ids;
             size_t n;
@@ -136,7 +100,7 @@ int main(int argc, char **argv) {
         n_tok_fail = tfails;
     }
     emg_remi_encoder_free(&enc);
-    double nf = (double)g_files.n;
+    double nf = (double)files.n;
     printf("notes %zu, tokens %zu, parse rejects %zu, tokenize rejects %zu\n", n_notes, n_tokens, n_parse_fail,
            n_tok_fail);
     printf("parse only:        %8.3f s  %8.1f MB/s  %9.0f files/s\n", best_parse, mb / best_parse, nf / best_parse);
@@ -144,9 +108,8 @@ int main(int argc, char **argv) {
            nf / best_both, (double)n_tokens / best_both / 1e6);
     printf("tokenize alone:    %8.3f s  (the difference)\n", best_both - best_parse);
     /* machine-readable line for the script */
-    printf("RESULT files=%zu bytes=%zu parse_s=%.6f both_s=%.6f tokens=%zu\n", g_files.n, g_files.bytes, best_parse,
+    printf("RESULT files=%zu bytes=%zu parse_s=%.6f both_s=%.6f tokens=%zu\n", files.n, files.bytes, best_parse,
            best_both, n_tokens);
-    for (size_t i = 0; i < g_files.n; i++) free(g_files.v[i].buf);
-    free(g_files.v);
+    test_blobs_free(&files);
     return 0;
 }
